@@ -1,0 +1,196 @@
+/* rd-cli.c: rdp-doctor-cli, the engine from a terminal
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rdp-doctor-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "rd-core.h"
+
+/* Exit codes are a contract (DESIGN.md). */
+enum
+{
+  EXIT_NO_PROBLEM = 0,
+  EXIT_PROBLEMS = 1,
+  EXIT_BAD_INPUT = 2,
+  EXIT_INTERNAL = 3,
+};
+
+#define MAX_TIMEOUT_SECONDS 600.0
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  GPtrArray    *results;
+  GError       *error;
+  gboolean      show_progress;
+} Cli;
+
+static void
+check_finished_cb (RdRunner      *runner,
+                   RdCheck       *check,
+                   RdCheckResult *result,
+                   Cli           *cli)
+{
+  if (cli->show_progress)
+    g_printerr ("%-8s %-7s %s\n", rd_check_get_id (check),
+                rd_check_status_to_string (rd_check_result_get_status (result)),
+                rd_check_result_get_summary (result));
+}
+
+static void
+run_done_cb (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  cli->results = rd_runner_run_finish (RD_RUNNER (source_object), result, &cli->error);
+  g_main_loop_quit (cli->loop);
+}
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  g_cancellable_cancel (cli->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+setup_locale (void)
+{
+  const char *localedir = g_getenv ("RD_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean json = FALSE;
+  gboolean version = FALSE;
+  double timeout_seconds = RD_RUNNER_DEFAULT_DEADLINE_MS / 1000.0;
+  g_auto(GStrv) arguments = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
+      N_("Print one JSON document on standard output instead of text"), NULL },
+    { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout_seconds,
+      N_("Give each check at most SECONDS to answer (default 5)"), N_("SECONDS") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &arguments, NULL, N_("HOST[:PORT]") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RdTarget) target = NULL;
+  g_autoptr(RdRunner) runner = NULL;
+  g_autoptr(RdDiagnosis) diagnosis = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  Cli cli = { NULL, };
+  guint sigint_id, sigterm_id;
+  int status;
+
+  setup_locale ();
+  g_set_prgname ("rdp-doctor-cli");
+
+  context = g_option_context_new (_("HOST[:PORT] — find out why a Remote Desktop connection fails"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Checks what can be checked from this computer and names the most likely cause.\n"
+      "HOST may be a name, an IPv4 address, or an IPv6 address ([2001:db8::1]:3389).\n"
+      "\n"
+      "Exit status: 0 no problem found, 1 problems found, 2 bad input or usage,\n"
+      "3 internal error or cancelled."));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      return EXIT_BAD_INPUT;
+    }
+  if (version)
+    {
+      g_print ("rdp-doctor-cli %s\n", PACKAGE_VERSION);
+      return EXIT_NO_PROBLEM;
+    }
+  if (arguments == NULL || g_strv_length (arguments) != 1)
+    {
+      g_printerr (_("%s: give exactly one host to check, such as server.example.com or 192.0.2.10:3389\n"),
+                  g_get_prgname ());
+      g_printerr (_("Run “%s --help” to see the options.\n"), g_get_prgname ());
+      return EXIT_BAD_INPUT;
+    }
+  if (!(timeout_seconds > 0.0 && timeout_seconds <= MAX_TIMEOUT_SECONDS))
+    {
+      g_printerr (_("%s: --timeout must be more than 0 and at most %.0f seconds\n"),
+                  g_get_prgname (), MAX_TIMEOUT_SECONDS);
+      return EXIT_BAD_INPUT;
+    }
+
+  target = rd_target_parse (arguments[0], RD_DEFAULT_RDP_PORT, &error);
+  if (target == NULL)
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      return EXIT_BAD_INPUT;
+    }
+
+  runner = rd_checks_new_runner ();
+  rd_runner_set_deadline_ms (runner, (guint) (timeout_seconds * 1000.0 + 0.5));
+
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  cli.loop = loop;
+  cli.cancellable = cancellable;
+  cli.show_progress = !json && isatty (STDERR_FILENO) && !isatty (STDOUT_FILENO);
+  g_signal_connect (runner, "check-finished", G_CALLBACK (check_finished_cb), &cli);
+  sigint_id = g_unix_signal_add (SIGINT, interrupted_cb, &cli);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupted_cb, &cli);
+
+  rd_runner_run_async (runner, target, NULL, cancellable, run_done_cb, &cli);
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  if (cli.results == NULL)
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (), cli.error->message);
+      g_clear_error (&cli.error);
+      return EXIT_INTERNAL;
+    }
+
+  diagnosis = rd_diagnosis_new (target, cli.results, rd_catalog_get_default ());
+  g_ptr_array_unref (cli.results);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = rd_diagnosis_to_json (diagnosis);
+      g_autofree char *text = rd_json_to_string (root, TRUE);
+
+      g_print ("%s\n", text);
+    }
+  else
+    {
+      g_autofree char *text = rd_diagnosis_to_text (diagnosis);
+
+      g_print ("%s", text);
+    }
+
+  status = rd_diagnosis_found_problems (diagnosis) ? EXIT_PROBLEMS : EXIT_NO_PROBLEM;
+  return status;
+}

@@ -1,0 +1,312 @@
+/* rd-dns-check.c: resolve the target's name (A and AAAA) and each address back
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rd-dns-check"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rd-dns-check.h"
+#include "rd-net.h"
+#include "rd-target.h"
+
+struct _RdDnsCheck
+{
+  RdCheck parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (RdDnsCheck, rd_dns_check, RD_TYPE_CHECK)
+
+/* Reverse names are a nicety for the report: they may not eat the time the
+ * forward lookup left, so they get at most this much. */
+#define REVERSE_BUDGET_US (1500 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct
+{
+  guint       pending;
+  GList      *addresses[2];   /* GInetAddress: [0] IPv4, [1] IPv6 */
+  GError     *errors[2];
+} Forward;
+
+typedef struct
+{
+  guint       pending;
+  GPtrArray  *names;          /* char *, or NULL where no name came back */
+} Reverse;
+
+typedef struct
+{
+  gpointer    owner;          /* Forward or Reverse */
+  guint       index;
+} Slot;
+
+static gboolean
+forward_is_done (gpointer data)
+{
+  return ((Forward *) data)->pending == 0;
+}
+
+static gboolean
+reverse_is_done (gpointer data)
+{
+  return ((Reverse *) data)->pending == 0;
+}
+
+static void
+forward_done_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autofree Slot *slot = user_data;
+  Forward *forward = slot->owner;
+
+  forward->addresses[slot->index] =
+    g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (source_object), result,
+                                                 &forward->errors[slot->index]);
+  forward->pending--;
+}
+
+static void
+reverse_done_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autofree Slot *slot = user_data;
+  Reverse *reverse = slot->owner;
+
+  g_ptr_array_index (reverse->names, slot->index) =
+    g_resolver_lookup_by_address_finish (G_RESOLVER (source_object), result, NULL);
+  reverse->pending--;
+}
+
+static Slot *
+slot_new (gpointer owner,
+          guint    index)
+{
+  Slot *slot = g_new0 (Slot, 1);
+
+  slot->owner = owner;
+  slot->index = index;
+  return slot;
+}
+
+static JsonObject *
+address_to_json (GInetAddress *address,
+                 const char   *reverse)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *text = g_inet_address_to_string (address);
+
+  json_object_set_string_member (object, "address", text);
+  json_object_set_string_member (object, "family",
+                                 g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
+                                   ? "ipv6" : "ipv4");
+  if (reverse != NULL)
+    json_object_set_string_member (object, "reverse", reverse);
+  else
+    json_object_set_null_member (object, "reverse");
+  return object;
+}
+
+static char *
+join_addresses (GPtrArray *addresses)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < addresses->len && i < 4; i++)
+    {
+      g_autofree char *one = g_inet_address_to_string (g_ptr_array_index (addresses, i));
+
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, one);
+    }
+  if (addresses->len > 4)
+    g_string_append_printf (text, " (+%u)", addresses->len - 4);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static RdCheckResult *
+rd_dns_check_run (RdCheck        *check,
+                  RdCheckContext *context,
+                  GCancellable   *cancellable)
+{
+  RdTarget *target = rd_check_context_get_target (context);
+  const char *host = rd_target_get_host (target);
+  gint64 deadline = rd_check_context_get_deadline (context);
+  gint64 started = g_get_monotonic_time ();
+  g_autoptr(GMainContext) main_context = NULL;
+  g_autoptr(GResolver) resolver = NULL;
+  g_autoptr(GCancellable) lookups = NULL;
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonObject *evidence = json_object_new ();
+  JsonArray *list = json_array_new ();
+  Forward forward = { 0, };
+  Reverse reverse = { 0, };
+  gboolean answered;
+  double lookup_ms;
+
+  json_object_set_string_member (evidence, "query", host);
+  json_object_set_boolean_member (evidence, "ip_literal", rd_target_is_ip_literal (target));
+  json_object_set_array_member (evidence, "addresses", list);
+
+  if (rd_target_is_ip_literal (target))
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+      json_array_add_object_element (list, address_to_json (address, NULL));
+      json_object_set_double_member (evidence, "lookup_ms", 0);
+      return rd_check_result_new_take ("dns", RD_CHECK_STATUS_PASS,
+                                       g_strdup_printf (_("%s is an address: no name to look up"), host),
+                                       evidence);
+    }
+
+  /* The worker thread has no main loop: the lookups run on a private context
+   * that this thread iterates until the answers, the deadline or a cancel. */
+  main_context = g_main_context_new ();
+  g_main_context_push_thread_default (main_context);
+  resolver = g_resolver_get_default ();
+  lookups = g_cancellable_new ();
+
+  forward.pending = 2;
+  g_resolver_lookup_by_name_with_flags_async (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY,
+                                              lookups, forward_done_cb, slot_new (&forward, 0));
+  g_resolver_lookup_by_name_with_flags_async (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY,
+                                              lookups, forward_done_cb, slot_new (&forward, 1));
+  answered = rd_net_wait_until (main_context, forward_is_done, &forward, deadline, cancellable);
+  lookup_ms = (double) (g_get_monotonic_time () - started) / 1000.0;
+  json_object_set_double_member (evidence, "lookup_ms", lookup_ms);
+
+  for (guint family = 0; family < 2; family++)
+    for (GList *l = forward.addresses[family]; l != NULL; l = l->next)
+      g_ptr_array_add (addresses, g_object_ref (l->data));
+
+  if (addresses->len > 0)
+    {
+      gint64 reverse_deadline = MIN (deadline - 50 * G_TIME_SPAN_MILLISECOND,
+                                     g_get_monotonic_time () + REVERSE_BUDGET_US);
+
+      reverse.names = g_ptr_array_new_full (addresses->len, g_free);
+      g_ptr_array_set_size (reverse.names, addresses->len);
+      reverse.pending = addresses->len;
+      for (guint i = 0; i < addresses->len; i++)
+        g_resolver_lookup_by_address_async (resolver, g_ptr_array_index (addresses, i), lookups,
+                                            reverse_done_cb, slot_new (&reverse, i));
+      rd_net_wait_until (main_context, reverse_is_done, &reverse, reverse_deadline, cancellable);
+      for (guint i = 0; i < addresses->len; i++)
+        json_array_add_object_element (list, address_to_json (g_ptr_array_index (addresses, i),
+                                                              g_ptr_array_index (reverse.names, i)));
+    }
+
+  /* Let the cancelled lookups call back so that nothing refers to this stack frame. */
+  g_cancellable_cancel (lookups);
+  rd_net_wait_until (main_context, forward_is_done, &forward, g_get_monotonic_time () + G_USEC_PER_SEC, NULL);
+  if (reverse.names != NULL)
+    rd_net_wait_until (main_context, reverse_is_done, &reverse, g_get_monotonic_time () + G_USEC_PER_SEC, NULL);
+  g_main_context_pop_thread_default (main_context);
+
+  for (guint family = 0; family < 2; family++)
+    {
+      const char *key = family == 0 ? "ipv4_error" : "ipv6_error";
+
+      if (forward.errors[family] != NULL)
+        json_object_set_string_member (evidence, key, forward.errors[family]->message);
+      g_list_free_full (forward.addresses[family], g_object_unref);
+    }
+
+  if (addresses->len > 0)
+    {
+      g_autofree char *joined = join_addresses (addresses);
+
+      g_clear_error (&forward.errors[0]);
+      g_clear_error (&forward.errors[1]);
+      g_clear_pointer (&reverse.names, g_ptr_array_unref);
+      return rd_check_result_new_take ("dns", RD_CHECK_STATUS_PASS,
+                                       g_strdup_printf (_("%s is %s (%.0f ms)"),
+                                                        rd_target_get_display_host (target),
+                                                        joined, lookup_ms),
+                                       evidence);
+    }
+
+  g_clear_pointer (&reverse.names, g_ptr_array_unref);
+
+  if (!answered)
+    {
+      g_clear_error (&forward.errors[0]);
+      g_clear_error (&forward.errors[1]);
+      json_object_set_string_member (evidence, "failure", "timeout");
+      return rd_check_result_new_take ("dns", RD_CHECK_STATUS_FAIL,
+                                       g_strdup_printf (_("No answer about %s from the name servers in time"),
+                                                        rd_target_get_display_host (target)),
+                                       evidence);
+    }
+
+  {
+    gboolean temporary = g_error_matches (forward.errors[0], G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE) ||
+                         g_error_matches (forward.errors[1], G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE);
+
+    g_clear_error (&forward.errors[0]);
+    g_clear_error (&forward.errors[1]);
+    json_object_set_string_member (evidence, "failure", temporary ? "server-failure" : "not-found");
+    return rd_check_result_new_take ("dns", RD_CHECK_STATUS_FAIL,
+                                     temporary
+                                       ? g_strdup_printf (_("The name servers could not look up %s"),
+                                                          rd_target_get_display_host (target))
+                                       : g_strdup_printf (_("No computer called %s is known to the name servers"),
+                                                          rd_target_get_display_host (target)),
+                                     evidence);
+  }
+}
+
+static void
+rd_dns_check_class_init (RdDnsCheckClass *klass)
+{
+  RD_CHECK_CLASS (klass)->run = rd_dns_check_run;
+}
+
+static void
+rd_dns_check_init (RdDnsCheck *self)
+{
+}
+
+RdCheck *
+rd_dns_check_new (void)
+{
+  return g_object_new (RD_TYPE_DNS_CHECK,
+                       "id", "dns",
+                       "title", _("Name lookup"),
+                       NULL);
+}
+
+/**
+ * rd_dns_check_get_socket_addresses:
+ * @result: a result of the dns check
+ *
+ * Returns: (transfer container) (element-type GSocketAddress): the resolved
+ *   addresses with @port, in the order found (IPv4 first)
+ */
+GPtrArray *
+rd_dns_check_get_socket_addresses (RdCheckResult *result,
+                                   guint16        port)
+{
+  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonObject *evidence = rd_check_result_get_evidence (result);
+  JsonArray *list;
+
+  if (!json_object_has_member (evidence, "addresses"))
+    return addresses;
+
+  list = json_object_get_array_member (evidence, "addresses");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (list, i);
+      const char *text = json_object_get_string_member_with_default (entry, "address", NULL);
+      GSocketAddress *address = text != NULL ? g_inet_socket_address_new_from_string (text, port) : NULL;
+
+      if (address != NULL)
+        g_ptr_array_add (addresses, address);
+    }
+  return addresses;
+}

@@ -1,0 +1,33 @@
+/* rd-checks.c: the standard set of checks, as the wizard and the CLI run them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rd-checks"
+
+#include "config.h"
+
+#include "rd-checks.h"
+#include "rd-dns-check.h"
+#include "rd-tcp-check.h"
+
+/**
+ * rd_checks_new_runner:
+ *
+ * Returns: (transfer full): a runner holding every check, in dependency order
+ */
+RdRunner *
+rd_checks_new_runner (void)
+{
+  RdRunner *runner = rd_runner_new ();
+  RdCheck *(*constructors[]) (void) = {
+    rd_dns_check_new,
+    rd_tcp_check_new,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (constructors); i++)
+    {
+      g_autoptr(RdCheck) check = constructors[i] ();
+      rd_runner_add_check (runner, check);
+    }
+  return runner;
+}

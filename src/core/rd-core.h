@@ -1,0 +1,17 @@
+/* rd-core.h: the engine's public headers in one
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "rd-types.h"
+#include "rd-target.h"
+#include "rd-check-result.h"
+#include "rd-check-context.h"
+#include "rd-check.h"
+#include "rd-runner.h"
+#include "rd-catalog.h"
+#include "rd-cause.h"
+#include "rd-diagnosis.h"
+#include "rd-checks.h"
+#include "rd-json.h"
