@@ -339,3 +339,15 @@ rd_net_read_some (GSocket       *socket,
         }
     }
 }
+
+/**
+ * rd_format_ms:
+ *
+ * Returns: (transfer full): @ms with the precision that means something:
+ *   loopback answers in hundredths of a millisecond, the Internet in tens
+ */
+char *
+rd_format_ms (double ms)
+{
+  return g_strdup_printf (ms < 1.0 ? "%.2f" : ms < 10.0 ? "%.1f" : "%.0f", ms);
+}

@@ -57,4 +57,6 @@ gssize   rd_net_read_some          (GSocket          *socket,
                                     GCancellable     *cancellable,
                                     GError          **error);
 
+char    *rd_format_ms              (double            ms);
+
 G_END_DECLS

@@ -219,14 +219,15 @@ rd_dns_check_run (RdCheck        *check,
   if (addresses->len > 0)
     {
       g_autofree char *joined = join_addresses (addresses);
+      g_autofree char *time_text = rd_format_ms (lookup_ms);
 
       g_clear_error (&forward.errors[0]);
       g_clear_error (&forward.errors[1]);
       g_clear_pointer (&reverse.names, g_ptr_array_unref);
       return rd_check_result_new_take ("dns", RD_CHECK_STATUS_PASS,
-                                       g_strdup_printf (_("%s is %s (%.0f ms)"),
+                                       g_strdup_printf (_("%s is %s (%s ms)"),
                                                         rd_target_get_display_host (target),
-                                                        joined, lookup_ms),
+                                                        joined, time_text),
                                        evidence);
     }
 

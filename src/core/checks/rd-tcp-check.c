@@ -97,13 +97,6 @@ sample_handshakes (GSocketAddress *address,
   return object;
 }
 
-/* Loopback answers in hundredths of a millisecond, the Internet in tens. */
-static char *
-format_ms (double ms)
-{
-  return g_strdup_printf (ms < 1.0 ? "%.2f" : ms < 10.0 ? "%.1f" : "%.0f", ms);
-}
-
 static RdTcpState
 overall_state (RdConnectOutcome *outcomes,
                guint             n)
@@ -242,8 +235,8 @@ rd_tcp_check_run (RdCheck        *check,
                                          evidence);
       if (unsteady)
         {
-          g_autofree char *median_text = format_ms (median_ms);
-          g_autofree char *max_text = format_ms (max_ms);
+          g_autofree char *median_text = rd_format_ms (median_ms);
+          g_autofree char *max_text = rd_format_ms (max_ms);
 
           return rd_check_result_new_take ("tcp", RD_CHECK_STATUS_WARN,
                                            g_strdup_printf (_("Port %u is open on %s, but connecting took from %s to %s ms"),
@@ -259,7 +252,7 @@ rd_tcp_check_run (RdCheck        *check,
                                                           port, shown_text, n_other_closed),
                                          evidence);
       {
-        g_autofree char *time_text = format_ms (median_ms > 0 ? median_ms : first_ms);
+        g_autofree char *time_text = rd_format_ms (median_ms > 0 ? median_ms : first_ms);
 
         return rd_check_result_new_take ("tcp", RD_CHECK_STATUS_PASS,
                                          g_strdup_printf (_("Port %u is open on %s (%s ms)"),
