@@ -70,7 +70,12 @@ typedef struct
   guint8   ntlm_revision;
 } RdNtlmChallenge;
 
-/* A NEGOTIATE_MESSAGE asking for what a Windows client asks for, with a VERSION;
+/* The decoder reads TargetName and TargetInfo whenever they are non-empty,
+ * whatever the flags say; a field or AV pair running past the end is
+ * RD_PROTO_ERROR_TRUNCATED, bad UTF-16 or a wrong fixed size is
+ * RD_PROTO_ERROR_INVALID. @challenge is left zeroed on failure.
+ *
+ * A NEGOTIATE_MESSAGE asking for what a Windows client asks for, with a VERSION;
  * it carries no user, domain or workstation name. */
 GBytes  *rd_ntlm_encode_negotiate    (void);
 gboolean rd_ntlm_decode_challenge    (const guint8          *data,
@@ -89,5 +94,7 @@ void     rd_ntlm_challenge_clear     (RdNtlmChallenge       *challenge);
 /* FILETIME → Unix time in microseconds */
 gint64   rd_ntlm_filetime_to_unix_us (guint64 filetime);
 guint64  rd_ntlm_unix_us_to_filetime (gint64  unix_us);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RdNtlmChallenge, rd_ntlm_challenge_clear)
 
 G_END_DECLS

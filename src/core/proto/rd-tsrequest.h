@@ -32,11 +32,18 @@ gssize   rd_tsrequest_get_length (const guint8       *data,
                                   gsize               length,
                                   gsize               max_length,
                                   GError            **error);
+/* The decoder takes exactly one message (at most RD_TSREQUEST_MAX_LENGTH
+ * bytes) and leaves @request zeroed on failure. A version that does not fit
+ * in a gint64 is RD_PROTO_ERROR_OVERSIZED, a negative one INVALID. errorCode is
+ * written in four bytes as Windows does, and read from either the four-byte
+ * (negative) or the minimal positive DER form. */
 GBytes  *rd_tsrequest_encode     (const RdTsRequest  *request);
 gboolean rd_tsrequest_decode     (const guint8       *data,
                                   gsize               length,
                                   RdTsRequest        *request,
                                   GError            **error);
 void     rd_tsrequest_clear      (RdTsRequest        *request);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RdTsRequest, rd_tsrequest_clear)
 
 G_END_DECLS

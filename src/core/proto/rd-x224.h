@@ -84,8 +84,14 @@ gssize   rd_tpkt_get_pdu_length            (const guint8   *data,
                                             gsize           max_length,
                                             GError        **error);
 
-/* @cookie is the value after "Cookie: " ("mstshash=eltons", as the decoder
- * returns it), or NULL. Always carries an RDP_NEG_REQ. With
+/* The decoders take exactly one PDU (bytes after the TPKT length are an
+ * error), and leave their output zeroed when they fail, so the _clear()
+ * functions are safe either way. A proper prefix of a valid PDU always fails
+ * with RD_PROTO_ERROR_TRUNCATED.
+ *
+ * @cookie is the value after "Cookie: " ("mstshash=eltons", as the decoder
+ * returns it), or NULL; no CR or LF, at most RD_X224_MAX_COOKIE_LENGTH bytes.
+ * Always carries an RDP_NEG_REQ. With
  * RD_NEG_REQ_CORRELATION_INFO_PRESENT in @flags it adds an rdpCorrelationInfo
  * with a random correlationId. */
 GBytes  *rd_x224_encode_connection_request (const char          *cookie,
