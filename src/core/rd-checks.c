@@ -7,8 +7,11 @@
 #include "config.h"
 
 #include "rd-checks.h"
+#include "rd-credssp-check.h"
 #include "rd-dns-check.h"
+#include "rd-negotiation-check.h"
 #include "rd-tcp-check.h"
+#include "rd-tls-check.h"
 
 /**
  * rd_checks_new_runner:
@@ -22,6 +25,9 @@ rd_checks_new_runner (void)
   RdCheck *(*constructors[]) (void) = {
     rd_dns_check_new,
     rd_tcp_check_new,
+    rd_negotiation_check_new,
+    rd_tls_check_new,
+    rd_credssp_check_new,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (constructors); i++)

@@ -8,11 +8,15 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "rd-catalog.h"
 #include "rd-cause.h"
+#include "rd-certificate.h"
 #include "rd-check-result.h"
 #include "rd-diagnosis.h"
 #include "rd-target.h"
+#include "rd-x224.h"
 
 /* The diagnosis is a pure function of the evidence: no I/O, no clock, so that
  * it can be tested without a network and rerun on a saved report. */
@@ -23,6 +27,7 @@ struct _RdDiagnosis
   RdTarget   *target;
   GPtrArray  *results;   /* RdCheckResult */
   RdCatalog  *catalog;
+  RdUserReport report;
   GPtrArray  *causes;    /* RdCause, most likely first */
 };
 
@@ -50,6 +55,30 @@ evidence_string (RdCheckResult *result,
     return NULL;
   return json_object_get_string_member_with_default (rd_check_result_get_evidence (result),
                                                      member, NULL);
+}
+
+static JsonObject *
+evidence_object (RdCheckResult *result,
+                 const char    *member)
+{
+  JsonNode *node;
+
+  if (result == NULL)
+    return NULL;
+  node = json_object_get_member (rd_check_result_get_evidence (result), member);
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* true / false / unknown (-1) for one protocol in the negotiation evidence */
+static int
+protocol_accepted (JsonObject *protocols,
+                   const char *key)
+{
+  JsonNode *node = protocols != NULL ? json_object_get_member (protocols, key) : NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return -1;
+  return json_node_get_boolean (node) ? 1 : 0;
 }
 
 /* Adds @cause_id with @confidence, or raises an existing one's confidence,
@@ -136,6 +165,268 @@ diagnose_port (RdDiagnosis *self)
     }
 }
 
+
+/* The server's answers to the security offers (rdp-facts.md §1.2). Server
+ * policy alone is no fault: a host that insists on NLA is healthy for every
+ * client that does NLA. It becomes the cause when the user's client cannot
+ * meet it (RdUserReport), or when no modern client can (Standard RDP Security only). */
+static void
+diagnose_negotiation (RdDiagnosis *self)
+{
+  RdCheckResult *negotiation = find_result (self, "negotiation");
+  JsonObject *protocols = evidence_object (negotiation, "protocols");
+  JsonObject *failures = evidence_object (negotiation, "failure_codes");
+  JsonObject *evidence;
+  JsonArray *offers;
+  guint n_timeout = 0, n_closed = 0, n_answered = 0;
+  gboolean cert_missing = FALSE;
+
+  if (negotiation == NULL || rd_check_result_get_status (negotiation) == RD_CHECK_STATUS_SKIPPED)
+    return;
+
+  evidence = rd_check_result_get_evidence (negotiation);
+  offers = json_object_has_member (evidence, "offers") ? json_object_get_array_member (evidence, "offers") : NULL;
+  for (guint i = 0; offers != NULL && i < json_array_get_length (offers); i++)
+    {
+      const char *outcome = json_object_get_string_member (json_array_get_object_element (offers, i), "outcome");
+
+      if (g_str_equal (outcome, "timeout"))
+        n_timeout++;
+      else if (g_str_equal (outcome, "closed") || g_str_equal (outcome, "reset") || g_str_equal (outcome, "invalid"))
+        n_closed++;
+      else if (g_str_equal (outcome, "selected") || g_str_equal (outcome, "failure") || g_str_equal (outcome, "legacy"))
+        n_answered++;
+    }
+
+  /* 0x904/0x7 seen from the wire: the port opens, the service does not talk */
+  if (n_answered == 0 && n_timeout > 0)
+    suggest (self, "service-unresponsive", 0.85, negotiation,
+             _("The port accepts connections, but nothing answered the Remote Desktop request before the deadline."));
+  else if (n_answered == 0 && n_closed > 0)
+    suggest (self, "service-unresponsive", 0.8, negotiation,
+             _("The server closed every connection as soon as the Remote Desktop request arrived."));
+  else if (n_closed + n_timeout > 0)
+    suggest (self, "service-unresponsive", 0.4, negotiation,
+             _("Some Remote Desktop requests were answered, others were dropped or never answered."));
+
+  if (failures != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (failures);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        if (g_strcmp0 (json_object_get_string_member_with_default (failures, l->data, NULL),
+                       "SSL_CERT_NOT_ON_SERVER") == 0)
+          cert_missing = TRUE;
+    }
+  if (cert_missing)
+    suggest (self, "cert-key-inaccessible", 0.9, negotiation,
+             _("The server answered that it has no usable certificate for secure connections (SSL_CERT_NOT_ON_SERVER)."));
+
+  if (protocols == NULL || n_answered == 0)
+    return;
+
+  if (protocol_accepted (protocols, "rdp") == 1 &&
+      protocol_accepted (protocols, "ssl") != 1 &&
+      protocol_accepted (protocols, "hybrid") != 1 &&
+      protocol_accepted (protocols, "hybrid_ex") != 1 &&
+      !(self->report.client_protocols_known && self->report.client_protocols == RD_PROTOCOL_RDP))
+    suggest (self, "rdp-security-only", 0.6, negotiation,
+             json_object_get_boolean_member_with_default (evidence, "legacy", FALSE)
+               ? _("The server answered in the old way, without any security negotiation: it only knows Standard RDP Security.")
+               : _("The server refused TLS and NLA and accepted only Standard RDP Security."));
+
+  if (self->report.client_protocols_known)
+    {
+      guint32 client = self->report.client_protocols;
+      gboolean client_nla = (client & (RD_PROTOCOL_HYBRID | RD_PROTOCOL_HYBRID_EX)) != 0;
+      gboolean client_tls = (client & RD_PROTOCOL_SSL) != 0;
+      gboolean server_nla = protocol_accepted (protocols, "hybrid") == 1 || protocol_accepted (protocols, "hybrid_ex") == 1;
+      gboolean server_tls = protocol_accepted (protocols, "ssl") == 1;
+      gboolean server_rdp = protocol_accepted (protocols, "rdp") == 1;
+
+      if (!client_nla && server_nla && !server_tls && !(server_rdp && client == RD_PROTOCOL_RDP))
+        suggest (self, "nla-required", 0.9, negotiation,
+                 _("The server accepts only connections with Network Level Authentication, and your client is set to connect without it."));
+      else if (client == RD_PROTOCOL_RDP && !server_rdp && (server_tls || server_nla))
+        suggest (self, "tls-required", 0.9, negotiation,
+                 _("The server refuses Standard RDP Security, the only layer your client is set to use."));
+      else if (!client_tls && !client_nla && !server_rdp)
+        suggest (self, "tls-required", 0.9, negotiation, NULL);
+    }
+}
+
+static gboolean
+signature_is_weak (const char *algorithm)
+{
+  g_autofree char *lower = g_ascii_strdown (algorithm != NULL ? algorithm : "", -1);
+  return strstr (lower, "sha1") != NULL || strstr (lower, "md5") != NULL;
+}
+
+static void
+diagnose_tls (RdDiagnosis *self)
+{
+  RdCheckResult *tls = find_result (self, "tls");
+  JsonObject *evidence, *versions, *certificate;
+  const char *failure;
+
+  if (tls == NULL || rd_check_result_get_status (tls) == RD_CHECK_STATUS_SKIPPED)
+    return;
+
+  evidence = rd_check_result_get_evidence (tls);
+  versions = evidence_object (tls, "versions");
+  certificate = evidence_object (tls, "certificate");
+  failure = json_object_get_string_member_with_default (evidence, "handshake_failure", NULL);
+
+  if (rd_check_result_get_status (tls) == RD_CHECK_STATUS_FAIL &&
+      (g_strcmp0 (failure, "reset") == 0 || g_strcmp0 (failure, "closed") == 0))
+    suggest (self, "cert-key-inaccessible", 0.85, tls,
+             _("The server chose a secure (TLS) connection, then dropped it as soon as the handshake began: the mark of a certificate whose private key the service cannot read."));
+  else if (rd_check_result_get_status (tls) == RD_CHECK_STATUS_FAIL && g_strcmp0 (failure, "timeout") == 0)
+    suggest (self, "service-unresponsive", 0.6, tls, NULL);
+
+  /* legacy only if a handshake worked once this machine's policy was lowered */
+  if (!json_object_get_boolean_member_with_default (evidence, "default_policy_ok", TRUE) && versions != NULL &&
+      (protocol_accepted (versions, "1.0") == 1 || protocol_accepted (versions, "1.1") == 1 ||
+       protocol_accepted (versions, "1.2") == 1 || protocol_accepted (versions, "1.3") == 1))
+    {
+      gboolean old_only = protocol_accepted (versions, "1.2") != 1 && protocol_accepted (versions, "1.3") != 1 &&
+                          (protocol_accepted (versions, "1.0") == 1 || protocol_accepted (versions, "1.1") == 1);
+
+      suggest (self, "legacy-tls", old_only ? 0.85 : 0.7, tls,
+               old_only ? _("The server only completes TLS 1.0 or 1.1 handshakes, which this computer’s default security settings refuse.")
+                        : _("The server’s TLS handshake succeeds only with this computer’s security settings lowered (old ciphers or keys)."));
+    }
+
+  if (certificate == NULL)
+    return;
+
+  if (json_object_get_boolean_member_with_default (certificate, "expired", FALSE) ||
+      json_object_get_boolean_member_with_default (certificate, "not_yet_valid", FALSE))
+    {
+      g_autofree char *why = g_strdup_printf (_("The certificate is valid from %s to %s, which does not include now."),
+                                              json_object_get_string_member_with_default (certificate, "not_before", "?"),
+                                              json_object_get_string_member_with_default (certificate, "not_after", "?"));
+      suggest (self, "cert-expired", 0.75, tls, why);
+    }
+
+  if (signature_is_weak (json_object_get_string_member_with_default (certificate, "signature_algorithm", NULL)) ||
+      (g_strcmp0 (json_object_get_string_member_with_default (certificate, "key_type", NULL), "RSA") == 0 &&
+       json_object_get_int_member_with_default (certificate, "key_bits", 4096) < 2048))
+    {
+      g_autofree char *why = g_strdup_printf (_("The certificate uses %s with a %" G_GINT64_FORMAT "-bit %s key."),
+                                              json_object_get_string_member_with_default (certificate, "signature_algorithm", "?"),
+                                              json_object_get_int_member_with_default (certificate, "key_bits", 0),
+                                              json_object_get_string_member_with_default (certificate, "key_type", "?"));
+      suggest (self, "cert-weak", 0.6, tls, why);
+    }
+
+  /* Only a typed name can be compared: connecting by address always draws a
+   * certificate warning with Windows' self-signed certificates, and works. */
+  if (!rd_target_is_ip_literal (self->target) &&
+      !rd_certificate_names_host (certificate, rd_target_get_host (self->target)))
+    {
+      g_autofree char *why = g_strdup_printf (_("The certificate is for “%s”, not for “%s”."),
+                                              json_object_get_null_member (certificate, "subject_cn")
+                                                ? "?" : json_object_get_string_member (certificate, "subject_cn"),
+                                              rd_target_get_display_host (self->target));
+      suggest (self, "cert-name-mismatch", 0.5, tls, why);
+    }
+}
+
+/* Whether @name is the typed host, or its first label, ignoring case */
+static gboolean
+same_computer (const char *typed,
+               const char *name)
+{
+  g_autofree char *typed_label = NULL;
+  const char *dot;
+
+  if (name == NULL || *name == '\0')
+    return FALSE;
+  if (g_ascii_strcasecmp (typed, name) == 0)
+    return TRUE;
+  dot = strchr (typed, '.');
+  typed_label = dot != NULL ? g_strndup (typed, dot - typed) : g_strdup (typed);
+  if (g_ascii_strcasecmp (typed_label, name) == 0)
+    return TRUE;
+  dot = strchr (name, '.');
+  return dot != NULL && strlen (typed_label) == (gsize) (dot - name) &&
+         g_ascii_strncasecmp (typed_label, name, dot - name) == 0;
+}
+
+static void
+diagnose_identity (RdDiagnosis *self)
+{
+  RdCheckResult *credssp = find_result (self, "credssp");
+  RdCheckResult *dns = find_result (self, "dns");
+  JsonObject *ntlm = evidence_object (credssp, "ntlm");
+  JsonObject *evidence;
+  JsonArray *addresses;
+  const char *typed = rd_target_get_host (self->target);
+  const char *nb, *fqdn;
+  gboolean matched = FALSE;
+
+  if (credssp == NULL || rd_check_result_get_status (credssp) == RD_CHECK_STATUS_SKIPPED)
+    return;
+  evidence = rd_check_result_get_evidence (credssp);
+
+  /* TLS worked, the anonymous NTLM negotiation did not: the two sides do not
+   * agree on CredSSP (an unpatched side, NTLM restricted on the server). */
+  if (rd_check_result_get_status (credssp) == RD_CHECK_STATUS_FAIL)
+    suggest (self, "credssp-oracle", 0.55, credssp,
+             _("The secure connection worked, but the server dropped it at the first step of the NLA sign-in (CredSSP)."));
+
+  if (json_object_get_boolean_member_with_default (evidence, "predates_oracle_fix", FALSE))
+    {
+      g_autofree char *why = g_strdup_printf (_("The server speaks CredSSP version %" G_GINT64_FORMAT "; the versions with the 2018 fix are 5 and later."),
+                                              json_object_get_int_member_with_default (evidence, "credssp_version", 0));
+      suggest (self, "credssp-oracle", 0.5, credssp, why);
+    }
+
+  if (json_object_has_member (evidence, "clock_skew_s") && !json_object_get_null_member (evidence, "clock_skew_s"))
+    {
+      double skew = json_object_get_double_member (evidence, "clock_skew_s");
+
+      if (ABS (skew) > 300.0)
+        {
+          g_autofree char *why = g_strdup_printf (skew > 0 ? _("The server’s clock is %.0f minutes ahead of this computer’s.")
+                                                           : _("The server’s clock is %.0f minutes behind this computer’s."),
+                                                  ABS (skew) / 60.0);
+          suggest (self, "clock-skew", 0.7, credssp, why);
+        }
+    }
+
+  if (ntlm == NULL || rd_target_is_ip_literal (self->target))
+    return;
+
+  nb = json_object_get_null_member (ntlm, "nb_computer") ? NULL : json_object_get_string_member (ntlm, "nb_computer");
+  fqdn = json_object_get_null_member (ntlm, "dns_computer") ? NULL : json_object_get_string_member (ntlm, "dns_computer");
+  if (nb == NULL && fqdn == NULL)
+    return;
+
+  matched = same_computer (typed, nb) || same_computer (typed, fqdn);
+
+  /* an alias (CNAME) is fine when the address's own name is the computer's */
+  addresses = dns != NULL && json_object_has_member (rd_check_result_get_evidence (dns), "addresses")
+                ? json_object_get_array_member (rd_check_result_get_evidence (dns), "addresses") : NULL;
+  for (guint i = 0; !matched && addresses != NULL && i < json_array_get_length (addresses); i++)
+    {
+      JsonObject *address = json_array_get_object_element (addresses, i);
+      const char *reverse = json_object_get_null_member (address, "reverse")
+                              ? NULL : json_object_get_string_member (address, "reverse");
+
+      matched = reverse != NULL && (same_computer (reverse, nb) || same_computer (reverse, fqdn));
+    }
+
+  if (!matched)
+    {
+      g_autofree char *why = g_strdup_printf (_("You typed “%s”, but the computer that answered calls itself “%s”."),
+                                              rd_target_get_display_host (self->target),
+                                              fqdn != NULL ? fqdn : nb);
+      suggest (self, "dns-wrong-host", 0.65, credssp, why);
+    }
+}
+
 static int
 compare_causes (gconstpointer a,
                 gconstpointer b)
@@ -188,6 +479,21 @@ rd_diagnosis_new (RdTarget  *target,
                   GPtrArray *results,
                   RdCatalog *catalog)
 {
+  return rd_diagnosis_new_with_report (target, results, catalog, NULL);
+}
+
+/**
+ * rd_diagnosis_new_with_report:
+ * @report: (nullable): what the user told about their side
+ *
+ * Returns: (transfer full): the diagnosis, its causes ranked
+ */
+RdDiagnosis *
+rd_diagnosis_new_with_report (RdTarget           *target,
+                              GPtrArray          *results,
+                              RdCatalog          *catalog,
+                              const RdUserReport *report)
+{
   RdDiagnosis *self;
 
   g_return_val_if_fail (target != NULL, NULL);
@@ -198,9 +504,14 @@ rd_diagnosis_new (RdTarget  *target,
   self->target = rd_target_ref (target);
   self->results = g_ptr_array_ref (results);
   self->catalog = g_object_ref (catalog);
+  if (report != NULL)
+    self->report = *report;
 
   diagnose_name (self);
   diagnose_port (self);
+  diagnose_negotiation (self);
+  diagnose_tls (self);
+  diagnose_identity (self);
 
   g_ptr_array_sort (self->causes, compare_causes);
   return self;
@@ -401,7 +712,7 @@ rd_diagnosis_to_text (RdDiagnosis *self)
     {
       RdCheckResult *result = g_ptr_array_index (self->results, i);
 
-      g_string_append_printf (text, "  %s %-8s %s\n",
+      g_string_append_printf (text, "  %s %-11s %s\n",
                               status_mark (rd_check_result_get_status (result)),
                               rd_check_result_get_check_id (result),
                               rd_check_result_get_summary (result));

@@ -50,6 +50,7 @@ struct _Run
   GMainContext *context;
   RdTarget     *target;
   GHashTable   *options;
+  RdArtifacts  *artifacts;
   guint         deadline_ms;
   GPtrArray    *nodes;            /* Node, in the order the checks were added */
   GSource      *cancel_source;
@@ -109,6 +110,7 @@ run_unref (Run *run)
   g_clear_pointer (&run->nodes, g_ptr_array_unref);
   g_clear_pointer (&run->target, rd_target_unref);
   g_clear_pointer (&run->options, g_hash_table_unref);
+  g_clear_pointer (&run->artifacts, rd_artifacts_unref);
   g_clear_pointer (&run->context, g_main_context_unref);
   g_clear_object (&run->runner);
   g_free (run);
@@ -313,7 +315,8 @@ node_start (Node *node)
   node->started_us = g_get_monotonic_time ();
   context = rd_check_context_new (run->target,
                                   node->started_us + (gint64) run->deadline_ms * 1000,
-                                  run->options);
+                                  run->options,
+                                  run->artifacts);
   for (guint i = 0; deps[i] != NULL; i++)
     rd_check_context_add_result (context, run_find_node (run, deps[i])->result);
 
@@ -655,6 +658,7 @@ rd_runner_run_async (RdRunner            *self,
   run->context = g_main_context_ref_thread_default ();
   run->target = rd_target_ref (target);
   run->options = g_hash_table_ref (self->options);
+  run->artifacts = rd_artifacts_new ();
   run->deadline_ms = self->deadline_ms;
   run->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
 
