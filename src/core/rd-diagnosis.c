@@ -14,7 +14,7 @@
 #include "rd-cause.h"
 #include "rd-certificate.h"
 #include "rd-check-result.h"
-#include "rd-diagnosis.h"
+#include "rd-diagnosis-private.h"
 #include "rd-target.h"
 #include "rd-x224.h"
 
@@ -33,9 +33,9 @@ struct _RdDiagnosis
 
 G_DEFINE_FINAL_TYPE (RdDiagnosis, rd_diagnosis, G_TYPE_OBJECT)
 
-static RdCheckResult *
-find_result (RdDiagnosis *self,
-             const char  *check_id)
+RdCheckResult *
+rd_diagnosis_find_result (RdDiagnosis *self,
+                          const char  *check_id)
 {
   for (guint i = 0; i < self->results->len; i++)
     {
@@ -47,9 +47,9 @@ find_result (RdDiagnosis *self,
   return NULL;
 }
 
-static const char *
-evidence_string (RdCheckResult *result,
-                 const char    *member)
+const char *
+rd_evidence_get_string (RdCheckResult *result,
+                        const char    *member)
 {
   if (result == NULL)
     return NULL;
@@ -57,9 +57,9 @@ evidence_string (RdCheckResult *result,
                                                      member, NULL);
 }
 
-static JsonObject *
-evidence_object (RdCheckResult *result,
-                 const char    *member)
+JsonObject *
+rd_evidence_get_object (RdCheckResult *result,
+                        const char    *member)
 {
   JsonNode *node;
 
@@ -69,12 +69,12 @@ evidence_object (RdCheckResult *result,
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
-/* true / false / unknown (-1) for one protocol in the negotiation evidence */
-static int
-protocol_accepted (JsonObject *protocols,
-                   const char *key)
+/* 1 true, 0 false, -1 null or absent: how the evidence says "not tried" */
+int
+rd_evidence_get_tristate (JsonObject *object,
+                          const char *key)
 {
-  JsonNode *node = protocols != NULL ? json_object_get_member (protocols, key) : NULL;
+  JsonNode *node = object != NULL ? json_object_get_member (object, key) : NULL;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return -1;
@@ -83,12 +83,12 @@ protocol_accepted (JsonObject *protocols,
 
 /* Adds @cause_id with @confidence, or raises an existing one's confidence,
  * and records why. */
-static RdCause *
-suggest (RdDiagnosis   *self,
-         const char    *cause_id,
-         double         confidence,
-         RdCheckResult *because,
-         const char    *reason)
+RdCause *
+rd_diagnosis_suggest (RdDiagnosis   *self,
+                      const char    *cause_id,
+                      double         confidence,
+                      RdCheckResult *because,
+                      const char    *reason)
 {
   const RdCatalogCause *info = rd_catalog_lookup (self->catalog, cause_id);
   RdCause *cause = NULL;
@@ -122,33 +122,33 @@ suggest (RdDiagnosis   *self,
 static void
 diagnose_name (RdDiagnosis *self)
 {
-  RdCheckResult *dns = find_result (self, "dns");
+  RdCheckResult *dns = rd_diagnosis_find_result (self, "dns");
 
   if (dns != NULL && rd_check_result_get_status (dns) == RD_CHECK_STATUS_FAIL)
-    suggest (self, "dns-unresolved", 0.95, dns, NULL);
+    rd_diagnosis_suggest (self, "dns-unresolved", 0.95, dns, NULL);
 }
 
 static void
 diagnose_port (RdDiagnosis *self)
 {
-  RdCheckResult *tcp = find_result (self, "tcp");
-  const char *state = evidence_string (tcp, "state");
+  RdCheckResult *tcp = rd_diagnosis_find_result (self, "tcp");
+  const char *state = rd_evidence_get_string (tcp, "state");
 
   if (tcp == NULL || state == NULL)
     return;
 
   if (g_str_equal (state, "refused"))
     {
-      suggest (self, "port-closed", 0.9, tcp, NULL);
+      rd_diagnosis_suggest (self, "port-closed", 0.9, tcp, NULL);
     }
   else if (g_str_equal (state, "timeout"))
     {
-      suggest (self, "port-filtered", 0.85, tcp, NULL);
+      rd_diagnosis_suggest (self, "port-filtered", 0.85, tcp, NULL);
     }
   else if (g_str_equal (state, "unreachable"))
     {
       /* ICMP "prohibited" is a firewall rejecting; "no route" may be the network */
-      suggest (self, "port-filtered", 0.6, tcp, NULL);
+      rd_diagnosis_suggest (self, "port-filtered", 0.6, tcp, NULL);
     }
   else if (g_str_equal (state, "open"))
     {
@@ -159,9 +159,9 @@ diagnose_port (RdDiagnosis *self)
       gint64 failed = handshakes != NULL ? json_object_get_int_member_with_default (handshakes, "failed", 0) : 0;
 
       if (failed > 0)
-        suggest (self, "network-unstable", 0.7, tcp, NULL);
+        rd_diagnosis_suggest (self, "network-unstable", 0.7, tcp, NULL);
       else if (json_object_get_boolean_member_with_default (evidence, "unsteady", FALSE))
-        suggest (self, "network-unstable", 0.5, tcp, NULL);
+        rd_diagnosis_suggest (self, "network-unstable", 0.5, tcp, NULL);
     }
 }
 
@@ -173,9 +173,9 @@ diagnose_port (RdDiagnosis *self)
 static void
 diagnose_negotiation (RdDiagnosis *self)
 {
-  RdCheckResult *negotiation = find_result (self, "negotiation");
-  JsonObject *protocols = evidence_object (negotiation, "protocols");
-  JsonObject *failures = evidence_object (negotiation, "failure_codes");
+  RdCheckResult *negotiation = rd_diagnosis_find_result (self, "negotiation");
+  JsonObject *protocols = rd_evidence_get_object (negotiation, "protocols");
+  JsonObject *failures = rd_evidence_get_object (negotiation, "failure_codes");
   JsonObject *evidence;
   JsonArray *offers;
   guint n_timeout = 0, n_closed = 0, n_answered = 0;
@@ -200,13 +200,13 @@ diagnose_negotiation (RdDiagnosis *self)
 
   /* 0x904/0x7 seen from the wire: the port opens, the service does not talk */
   if (n_answered == 0 && n_timeout > 0)
-    suggest (self, "service-unresponsive", 0.85, negotiation,
+    rd_diagnosis_suggest (self, "service-unresponsive", 0.85, negotiation,
              _("The port accepts connections, but nothing answered the Remote Desktop request before the deadline."));
   else if (n_answered == 0 && n_closed > 0)
-    suggest (self, "service-unresponsive", 0.8, negotiation,
+    rd_diagnosis_suggest (self, "service-unresponsive", 0.8, negotiation,
              _("The server closed every connection as soon as the Remote Desktop request arrived."));
   else if (n_closed + n_timeout > 0)
-    suggest (self, "service-unresponsive", 0.4, negotiation,
+    rd_diagnosis_suggest (self, "service-unresponsive", 0.4, negotiation,
              _("Some Remote Desktop requests were answered, others were dropped or never answered."));
 
   if (failures != NULL)
@@ -219,18 +219,18 @@ diagnose_negotiation (RdDiagnosis *self)
           cert_missing = TRUE;
     }
   if (cert_missing)
-    suggest (self, "cert-key-inaccessible", 0.9, negotiation,
+    rd_diagnosis_suggest (self, "cert-key-inaccessible", 0.9, negotiation,
              _("The server answered that it has no usable certificate for secure connections (SSL_CERT_NOT_ON_SERVER)."));
 
   if (protocols == NULL || n_answered == 0)
     return;
 
-  if (protocol_accepted (protocols, "rdp") == 1 &&
-      protocol_accepted (protocols, "ssl") != 1 &&
-      protocol_accepted (protocols, "hybrid") != 1 &&
-      protocol_accepted (protocols, "hybrid_ex") != 1 &&
+  if (rd_evidence_get_tristate (protocols, "rdp") == 1 &&
+      rd_evidence_get_tristate (protocols, "ssl") != 1 &&
+      rd_evidence_get_tristate (protocols, "hybrid") != 1 &&
+      rd_evidence_get_tristate (protocols, "hybrid_ex") != 1 &&
       !(self->report.client_protocols_known && self->report.client_protocols == RD_PROTOCOL_RDP))
-    suggest (self, "rdp-security-only", 0.6, negotiation,
+    rd_diagnosis_suggest (self, "rdp-security-only", 0.6, negotiation,
              json_object_get_boolean_member_with_default (evidence, "legacy", FALSE)
                ? _("The server answered in the old way, without any security negotiation: it only knows Standard RDP Security.")
                : _("The server refused TLS and NLA and accepted only Standard RDP Security."));
@@ -240,18 +240,18 @@ diagnose_negotiation (RdDiagnosis *self)
       guint32 client = self->report.client_protocols;
       gboolean client_nla = (client & (RD_PROTOCOL_HYBRID | RD_PROTOCOL_HYBRID_EX)) != 0;
       gboolean client_tls = (client & RD_PROTOCOL_SSL) != 0;
-      gboolean server_nla = protocol_accepted (protocols, "hybrid") == 1 || protocol_accepted (protocols, "hybrid_ex") == 1;
-      gboolean server_tls = protocol_accepted (protocols, "ssl") == 1;
-      gboolean server_rdp = protocol_accepted (protocols, "rdp") == 1;
+      gboolean server_nla = rd_evidence_get_tristate (protocols, "hybrid") == 1 || rd_evidence_get_tristate (protocols, "hybrid_ex") == 1;
+      gboolean server_tls = rd_evidence_get_tristate (protocols, "ssl") == 1;
+      gboolean server_rdp = rd_evidence_get_tristate (protocols, "rdp") == 1;
 
       if (!client_nla && server_nla && !server_tls && !(server_rdp && client == RD_PROTOCOL_RDP))
-        suggest (self, "nla-required", 0.9, negotiation,
+        rd_diagnosis_suggest (self, "nla-required", 0.9, negotiation,
                  _("The server accepts only connections with Network Level Authentication, and your client is set to connect without it."));
       else if (client == RD_PROTOCOL_RDP && !server_rdp && (server_tls || server_nla))
-        suggest (self, "tls-required", 0.9, negotiation,
+        rd_diagnosis_suggest (self, "tls-required", 0.9, negotiation,
                  _("The server refuses Standard RDP Security, the only layer your client is set to use."));
       else if (!client_tls && !client_nla && !server_rdp)
-        suggest (self, "tls-required", 0.9, negotiation, NULL);
+        rd_diagnosis_suggest (self, "tls-required", 0.9, negotiation, NULL);
     }
 }
 
@@ -265,7 +265,7 @@ signature_is_weak (const char *algorithm)
 static void
 diagnose_tls (RdDiagnosis *self)
 {
-  RdCheckResult *tls = find_result (self, "tls");
+  RdCheckResult *tls = rd_diagnosis_find_result (self, "tls");
   JsonObject *evidence, *versions, *certificate;
   const char *failure;
 
@@ -273,26 +273,26 @@ diagnose_tls (RdDiagnosis *self)
     return;
 
   evidence = rd_check_result_get_evidence (tls);
-  versions = evidence_object (tls, "versions");
-  certificate = evidence_object (tls, "certificate");
+  versions = rd_evidence_get_object (tls, "versions");
+  certificate = rd_evidence_get_object (tls, "certificate");
   failure = json_object_get_string_member_with_default (evidence, "handshake_failure", NULL);
 
   if (rd_check_result_get_status (tls) == RD_CHECK_STATUS_FAIL &&
       (g_strcmp0 (failure, "reset") == 0 || g_strcmp0 (failure, "closed") == 0))
-    suggest (self, "cert-key-inaccessible", 0.85, tls,
+    rd_diagnosis_suggest (self, "cert-key-inaccessible", 0.85, tls,
              _("The server chose a secure (TLS) connection, then dropped it as soon as the handshake began: the mark of a certificate whose private key the service cannot read."));
   else if (rd_check_result_get_status (tls) == RD_CHECK_STATUS_FAIL && g_strcmp0 (failure, "timeout") == 0)
-    suggest (self, "service-unresponsive", 0.6, tls, NULL);
+    rd_diagnosis_suggest (self, "service-unresponsive", 0.6, tls, NULL);
 
   /* legacy only if a handshake worked once this machine's policy was lowered */
   if (!json_object_get_boolean_member_with_default (evidence, "default_policy_ok", TRUE) && versions != NULL &&
-      (protocol_accepted (versions, "1.0") == 1 || protocol_accepted (versions, "1.1") == 1 ||
-       protocol_accepted (versions, "1.2") == 1 || protocol_accepted (versions, "1.3") == 1))
+      (rd_evidence_get_tristate (versions, "1.0") == 1 || rd_evidence_get_tristate (versions, "1.1") == 1 ||
+       rd_evidence_get_tristate (versions, "1.2") == 1 || rd_evidence_get_tristate (versions, "1.3") == 1))
     {
-      gboolean old_only = protocol_accepted (versions, "1.2") != 1 && protocol_accepted (versions, "1.3") != 1 &&
-                          (protocol_accepted (versions, "1.0") == 1 || protocol_accepted (versions, "1.1") == 1);
+      gboolean old_only = rd_evidence_get_tristate (versions, "1.2") != 1 && rd_evidence_get_tristate (versions, "1.3") != 1 &&
+                          (rd_evidence_get_tristate (versions, "1.0") == 1 || rd_evidence_get_tristate (versions, "1.1") == 1);
 
-      suggest (self, "legacy-tls", old_only ? 0.85 : 0.7, tls,
+      rd_diagnosis_suggest (self, "legacy-tls", old_only ? 0.85 : 0.7, tls,
                old_only ? _("The server only completes TLS 1.0 or 1.1 handshakes, which this computer’s default security settings refuse.")
                         : _("The server’s TLS handshake succeeds only with this computer’s security settings lowered (old ciphers or keys)."));
     }
@@ -306,7 +306,7 @@ diagnose_tls (RdDiagnosis *self)
       g_autofree char *why = g_strdup_printf (_("The certificate is valid from %s to %s, which does not include now."),
                                               json_object_get_string_member_with_default (certificate, "not_before", "?"),
                                               json_object_get_string_member_with_default (certificate, "not_after", "?"));
-      suggest (self, "cert-expired", 0.75, tls, why);
+      rd_diagnosis_suggest (self, "cert-expired", 0.75, tls, why);
     }
 
   if (signature_is_weak (json_object_get_string_member_with_default (certificate, "signature_algorithm", NULL)) ||
@@ -317,7 +317,7 @@ diagnose_tls (RdDiagnosis *self)
                                               json_object_get_string_member_with_default (certificate, "signature_algorithm", "?"),
                                               json_object_get_int_member_with_default (certificate, "key_bits", 0),
                                               json_object_get_string_member_with_default (certificate, "key_type", "?"));
-      suggest (self, "cert-weak", 0.6, tls, why);
+      rd_diagnosis_suggest (self, "cert-weak", 0.6, tls, why);
     }
 
   /* Only a typed name can be compared: connecting by address always draws a
@@ -329,7 +329,7 @@ diagnose_tls (RdDiagnosis *self)
                                               json_object_get_null_member (certificate, "subject_cn")
                                                 ? "?" : json_object_get_string_member (certificate, "subject_cn"),
                                               rd_target_get_display_host (self->target));
-      suggest (self, "cert-name-mismatch", 0.5, tls, why);
+      rd_diagnosis_suggest (self, "cert-name-mismatch", 0.5, tls, why);
     }
 }
 
@@ -357,9 +357,9 @@ same_computer (const char *typed,
 static void
 diagnose_identity (RdDiagnosis *self)
 {
-  RdCheckResult *credssp = find_result (self, "credssp");
-  RdCheckResult *dns = find_result (self, "dns");
-  JsonObject *ntlm = evidence_object (credssp, "ntlm");
+  RdCheckResult *credssp = rd_diagnosis_find_result (self, "credssp");
+  RdCheckResult *dns = rd_diagnosis_find_result (self, "dns");
+  JsonObject *ntlm = rd_evidence_get_object (credssp, "ntlm");
   JsonObject *evidence;
   JsonArray *addresses;
   const char *typed = rd_target_get_host (self->target);
@@ -373,14 +373,14 @@ diagnose_identity (RdDiagnosis *self)
   /* TLS worked, the anonymous NTLM negotiation did not: the two sides do not
    * agree on CredSSP (an unpatched side, NTLM restricted on the server). */
   if (rd_check_result_get_status (credssp) == RD_CHECK_STATUS_FAIL)
-    suggest (self, "credssp-oracle", 0.55, credssp,
+    rd_diagnosis_suggest (self, "credssp-oracle", 0.55, credssp,
              _("The secure connection worked, but the server dropped it at the first step of the NLA sign-in (CredSSP)."));
 
   if (json_object_get_boolean_member_with_default (evidence, "predates_oracle_fix", FALSE))
     {
       g_autofree char *why = g_strdup_printf (_("The server speaks CredSSP version %" G_GINT64_FORMAT "; the versions with the 2018 fix are 5 and later."),
                                               json_object_get_int_member_with_default (evidence, "credssp_version", 0));
-      suggest (self, "credssp-oracle", 0.5, credssp, why);
+      rd_diagnosis_suggest (self, "credssp-oracle", 0.5, credssp, why);
     }
 
   if (json_object_has_member (evidence, "clock_skew_s") && !json_object_get_null_member (evidence, "clock_skew_s"))
@@ -392,7 +392,7 @@ diagnose_identity (RdDiagnosis *self)
           g_autofree char *why = g_strdup_printf (skew > 0 ? _("The server’s clock is %.0f minutes ahead of this computer’s.")
                                                            : _("The server’s clock is %.0f minutes behind this computer’s."),
                                                   ABS (skew) / 60.0);
-          suggest (self, "clock-skew", 0.7, credssp, why);
+          rd_diagnosis_suggest (self, "clock-skew", 0.7, credssp, why);
         }
     }
 
@@ -423,7 +423,7 @@ diagnose_identity (RdDiagnosis *self)
       g_autofree char *why = g_strdup_printf (_("You typed “%s”, but the computer that answered calls itself “%s”."),
                                               rd_target_get_display_host (self->target),
                                               fqdn != NULL ? fqdn : nb);
-      suggest (self, "dns-wrong-host", 0.65, credssp, why);
+      rd_diagnosis_suggest (self, "dns-wrong-host", 0.65, credssp, why);
     }
 }
 
@@ -515,6 +515,13 @@ rd_diagnosis_new_with_report (RdTarget           *target,
 
   g_ptr_array_sort (self->causes, compare_causes);
   return self;
+}
+
+const RdUserReport *
+rd_diagnosis_get_report (RdDiagnosis *self)
+{
+  g_return_val_if_fail (RD_IS_DIAGNOSIS (self), NULL);
+  return &self->report;
 }
 
 RdTarget *
