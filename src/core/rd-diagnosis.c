@@ -726,6 +726,12 @@ rd_diagnosis_to_text (RdDiagnosis *self)
     }
   g_string_append_c (text, '\n');
 
+  if (self->causes->len == 0 && rd_diagnosis_found_problems (self))
+    {
+      g_string_append (text, _("A check failed, but its evidence matches no known cause. The check results above say what was seen; send this report to your help desk."));
+      g_string_append_c (text, '\n');
+      return g_string_free (g_steal_pointer (&text), FALSE);
+    }
   if (self->causes->len == 0)
     {
       g_string_append (text, _("Nothing is wrong from here: every check passed."));

@@ -1,0 +1,543 @@
+/* test-templates.c: every page and widget of the wizard built from its
+ * template, and the window driven through its actions against a loopback
+ * listener
+ *
+ * Building a template is the only offline check that a libadwaita .ui file is
+ * valid on Debian 12's GTK 4.8 and libadwaita 1.2: a class or property they do
+ * not know is a Gtk-CRITICAL, which G_DEBUG=fatal-warnings turns into a failure.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <adwaita.h>
+
+#include "rd-core.h"
+#include "rd-cause-row.h"
+#include "rd-check-row.h"
+#include "rd-checking-page.h"
+#include "rd-fix-step.h"
+#include "rd-results-page.h"
+#include "rd-start-page.h"
+#include "rd-window.h"
+
+/* Long enough for every check's deadline on a slow machine. */
+#define RUN_TIMEOUT_MS 60000
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (guint ms)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (ms, quit_loop, loop);
+  g_main_loop_run (loop);
+}
+
+static gboolean
+timed_out (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @page is on show, or fails after @timeout_ms. */
+static void
+wait_for_page (RdWindow   *window,
+               const char *page,
+               guint       timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint source = g_timeout_add (timeout_ms, timed_out, &expired);
+
+  while (!expired && g_strcmp0 (rd_window_get_visible_page (window), page) != 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (expired)
+    g_error ("page “%s” not shown after %u ms (on show: “%s”)",
+             page, timeout_ms, rd_window_get_visible_page (window));
+  g_source_remove (source);
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+static void
+collect_widgets (GtkWidget     *widget,
+                 GType          type,
+                 WidgetMatch    match,
+                 gconstpointer  data,
+                 GPtrArray     *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (match == NULL || match (widget, data)))
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, match, data, found);
+}
+
+static GPtrArray *
+find_all (GtkWidget *root,
+          GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_widgets (root, type, NULL, NULL, found);
+  return found;
+}
+
+static gpointer
+find_one (GtkWidget     *root,
+          GType          type,
+          WidgetMatch    match,
+          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect_widgets (root, type, match, data, found);
+  g_assert_cmpuint (found->len, >=, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+static gboolean
+has_action_name (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
+}
+
+static RdWindow *
+make_window (void)
+{
+  RdWindow *window = g_object_new (RD_TYPE_WINDOW, NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  return window;
+}
+
+static RdStartPage *
+get_start_page (RdWindow *window)
+{
+  return find_one (GTK_WIDGET (window), RD_TYPE_START_PAGE, NULL, NULL);
+}
+
+static RdCheckingPage *
+get_checking_page (RdWindow *window)
+{
+  return find_one (GTK_WIDGET (window), RD_TYPE_CHECKING_PAGE, NULL, NULL);
+}
+
+static RdResultsPage *
+get_results_page (RdWindow *window)
+{
+  return find_one (GTK_WIDGET (window), RD_TYPE_RESULTS_PAGE, NULL, NULL);
+}
+
+static GtkWidget *
+get_start_button (RdWindow *window)
+{
+  return find_one (GTK_WIDGET (get_start_page (window)), GTK_TYPE_BUTTON,
+                   has_action_name, "wizard.start");
+}
+
+/* A TCP listener on 127.0.0.1 that takes connections and closes them. */
+typedef struct
+{
+  GSocketService *service;
+  guint16         port;
+  char           *address;    /* "127.0.0.1:PORT" */
+} Listener;
+
+static gboolean
+on_incoming_cb (GSocketService    *service,
+                GSocketConnection *connection,
+                GObject           *source_object,
+                gpointer           user_data)
+{
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+listener_start (Listener *listener)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) wanted = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  listener->service = g_socket_service_new ();
+  g_socket_listener_add_address (G_SOCKET_LISTENER (listener->service), wanted,
+                                 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  g_signal_connect (listener->service, "incoming", G_CALLBACK (on_incoming_cb), NULL);
+  g_socket_service_start (listener->service);
+
+  listener->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  listener->address = g_strdup_printf ("127.0.0.1:%u", listener->port);
+}
+
+static void
+listener_stop (Listener *listener)
+{
+  g_socket_service_stop (listener->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (listener->service));
+  g_clear_object (&listener->service);
+  g_clear_pointer (&listener->address, g_free);
+}
+
+static GPtrArray *
+make_results (RdCheckStatus status)
+{
+  g_autoptr(RdRunner) runner = rd_checks_new_runner ();
+  GPtrArray *checks = rd_runner_get_checks (runner);
+  GPtrArray *results = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      RdCheck *check = g_ptr_array_index (checks, i);
+
+      g_ptr_array_add (results, rd_check_result_new (rd_check_get_id (check), status,
+                                                     "A summary from the test"));
+    }
+  return results;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+test_templates_build (void)
+{
+  const GType types[] = {
+    RD_TYPE_START_PAGE,
+    RD_TYPE_CHECKING_PAGE,
+    RD_TYPE_RESULTS_PAGE,
+    RD_TYPE_CHECK_ROW,
+    RD_TYPE_CAUSE_ROW,
+    RD_TYPE_FIX_STEP,
+  };
+  g_autoptr(GtkBuilder) builder = NULL;
+  RdWindow *window;
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      GtkWidget *widget = g_object_ref_sink (g_object_new (types[i], NULL));
+
+      g_test_message ("built %s", g_type_name (types[i]));
+      g_assert_finalize_object (widget);
+    }
+
+  window = make_window ();
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/gtk/help-overlay.ui");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+}
+
+/* Every cause in the catalog, with every fix step, as a row. */
+static void
+test_templates_cause_rows (void)
+{
+  GPtrArray *infos = rd_catalog_get_causes (rd_catalog_get_default ());
+  g_autoptr(RdTarget) target = rd_target_parse ("pc42.example.com:3390", RD_DEFAULT_RDP_PORT, NULL);
+
+  g_assert_cmpuint (infos->len, >, 0);
+
+  for (guint i = 0; i < infos->len; i++)
+    {
+      const RdCatalogCause *info = g_ptr_array_index (infos, i);
+      g_autoptr(RdCause) cause = rd_cause_new (info, 0.8);
+      GtkWidget *row;
+      g_autoptr(GPtrArray) steps = NULL;
+      guint n_steps = 0;
+
+      rd_cause_add_reason (cause, "tcp", "A reason from the test");
+      row = g_object_ref_sink (rd_cause_row_new (cause, i + 1, target));
+
+      for (guint j = 0; j < info->fixes->len; j++)
+        n_steps += ((RdCatalogFix *) g_ptr_array_index (info->fixes, j))->steps->len;
+      g_assert_cmpuint (rd_cause_row_get_n_steps (RD_CAUSE_ROW (row)), ==, n_steps);
+
+      /* Commands get the target filled in, never a raw placeholder. */
+      steps = find_all (row, RD_TYPE_FIX_STEP);
+      g_assert_cmpuint (steps->len, ==, n_steps);
+      for (guint j = 0; j < steps->len; j++)
+        {
+          const char *command = rd_fix_step_get_command (g_ptr_array_index (steps, j));
+
+          g_assert_true (command == NULL || strstr (command, "{host}") == NULL);
+          g_assert_true (command == NULL || strstr (command, "{port}") == NULL);
+        }
+
+      g_clear_pointer (&steps, g_ptr_array_unref);
+      g_assert_finalize_object (row);
+    }
+}
+
+static void
+test_templates_check_row (void)
+{
+  GtkWidget *row = g_object_ref_sink (rd_check_row_new ("tcp", "Connection"));
+  const RdCheckStatus statuses[] = {
+    RD_CHECK_STATUS_PASS, RD_CHECK_STATUS_WARN, RD_CHECK_STATUS_FAIL,
+    RD_CHECK_STATUS_SKIPPED, RD_CHECK_STATUS_ERROR,
+  };
+
+  g_assert_cmpint (rd_check_row_get_state (RD_CHECK_ROW (row)), ==, RD_CHECK_ROW_STATE_WAITING);
+  rd_check_row_set_running (RD_CHECK_ROW (row));
+  g_assert_cmpint (rd_check_row_get_state (RD_CHECK_ROW (row)), ==, RD_CHECK_ROW_STATE_RUNNING);
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      /* Markup characters in a summary are shown as they are. */
+      g_autoptr(RdCheckResult) result = rd_check_result_new ("tcp", statuses[i], "<b>1 & 2</b>");
+
+      rd_check_row_set_result (RD_CHECK_ROW (row), result);
+      g_assert_cmpint (rd_check_row_get_state (RD_CHECK_ROW (row)), ==, RD_CHECK_ROW_STATE_DONE);
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "<b>1 & 2</b>");
+    }
+
+  g_assert_finalize_object (row);
+}
+
+static void
+test_start_page_validation (void)
+{
+  RdWindow *window = make_window ();
+  RdStartPage *page = get_start_page (window);
+  GtkWidget *start_button = get_start_button (window);
+
+  /* Empty: no target, no scolding, no start. */
+  g_assert_null (rd_start_page_get_target (page));
+  g_assert_false (gtk_widget_get_sensitive (start_button));
+
+  rd_start_page_set_text (page, "bad host");
+  g_assert_null (rd_start_page_get_target (page));
+  g_assert_nonnull (rd_start_page_get_error_message (page));
+  g_assert_false (gtk_widget_get_sensitive (start_button));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.start", NULL);
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+
+  rd_start_page_set_text (page, "pc42.example.com:99999");
+  g_assert_null (rd_start_page_get_target (page));
+  g_assert_false (gtk_widget_get_sensitive (start_button));
+
+  rd_start_page_set_text (page, "[::1]:3390");
+  g_assert_nonnull (rd_start_page_get_target (page));
+  g_assert_null (rd_start_page_get_error_message (page));
+  g_assert_cmpuint (rd_target_get_port (rd_start_page_get_target (page)), ==, 3390);
+  g_assert_true (gtk_widget_get_sensitive (start_button));
+
+  rd_start_page_set_text (page, "pc42.example.com");
+  g_assert_cmpuint (rd_target_get_port (rd_start_page_get_target (page)), ==, RD_DEFAULT_RDP_PORT);
+  g_assert_true (gtk_widget_get_sensitive (start_button));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+check_results_page (RdWindow *window)
+{
+  RdResultsPage *results_page = get_results_page (window);
+  RdCheckingPage *checking_page = get_checking_page (window);
+  RdDiagnosis *diagnosis = rd_results_page_get_diagnosis (results_page);
+  AdwStatusPage *status;
+  g_autoptr(GPtrArray) cause_rows = NULL;
+  g_autoptr(GPtrArray) check_rows = NULL;
+
+  g_assert_nonnull (diagnosis);
+
+  /* Every check of the run reached a verdict on the checking page. */
+  check_rows = find_all (GTK_WIDGET (checking_page), RD_TYPE_CHECK_ROW);
+  g_assert_cmpuint (check_rows->len, >, 0);
+  g_assert_cmpuint (rd_checking_page_get_n_finished (checking_page), ==, check_rows->len);
+  for (guint i = 0; i < check_rows->len; i++)
+    g_assert_cmpint (rd_check_row_get_state (g_ptr_array_index (check_rows, i)), ==,
+                     RD_CHECK_ROW_STATE_DONE);
+
+  cause_rows = find_all (GTK_WIDGET (results_page), RD_TYPE_CAUSE_ROW);
+  g_assert_cmpuint (cause_rows->len, ==, rd_diagnosis_get_causes (diagnosis)->len);
+
+  status = find_one (GTK_WIDGET (results_page), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  if (rd_diagnosis_found_problems (diagnosis))
+    g_assert_cmpstr (adw_status_page_get_title (status), ==, "Problems Found");
+  else
+    g_assert_cmpstr (adw_status_page_get_title (status), ==, "Nothing is wrong from here");
+}
+
+static void
+test_window_run (void)
+{
+  Listener listener = { 0 };
+  RdWindow *window;
+
+  listener_start (&listener);
+  window = make_window ();
+
+  rd_start_page_set_text (get_start_page (window), listener.address);
+  g_assert_true (gtk_widget_get_sensitive (get_start_button (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "wizard.start", NULL));
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "checking");
+
+  wait_for_page (window, "results", RUN_TIMEOUT_MS);
+  check_results_page (window);
+
+  /* Check again: the same target, a fresh run. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "wizard.again", NULL));
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "checking");
+  wait_for_page (window, "results", RUN_TIMEOUT_MS);
+  check_results_page (window);
+
+  /* Back to start keeps what was typed. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "wizard.back", NULL));
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+  g_assert_cmpstr (rd_start_page_get_text (get_start_page (window)), ==, listener.address);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  listener_stop (&listener);
+}
+
+static void
+test_window_cancel (void)
+{
+  Listener listener = { 0 };
+  RdWindow *window;
+
+  listener_start (&listener);
+  window = make_window ();
+
+  rd_start_page_set_text (get_start_page (window), listener.address);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.start", NULL);
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "checking");
+
+  /* Cancel goes back at once, and the run's late callback changes nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "wizard.cancel", NULL));
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+  spin (1500);
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+  g_assert_null (rd_results_page_get_diagnosis (get_results_page (window)));
+
+  /* Back from the checking page cancels too. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.start", NULL);
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "checking");
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.back", NULL);
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+  spin (1500);
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+
+  /* Closing the window mid-run is safe. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.start", NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (1500);
+
+  listener_stop (&listener);
+}
+
+/* What `rdp-doctor HOST` does: check a valid target at once, or show the
+ * start page with what is wrong. */
+static void
+test_window_diagnose (void)
+{
+  Listener listener = { 0 };
+  RdWindow *window;
+  RdStartPage *page;
+
+  listener_start (&listener);
+  window = make_window ();
+  page = get_start_page (window);
+
+  rd_window_diagnose (window, "pc42 .example.com");
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+  g_assert_cmpstr (rd_start_page_get_text (page), ==, "pc42 .example.com");
+  g_assert_nonnull (rd_start_page_get_error_message (page));
+  g_assert_false (gtk_widget_get_sensitive (get_start_button (window)));
+
+  rd_window_diagnose (window, listener.address);
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "checking");
+  wait_for_page (window, "results", RUN_TIMEOUT_MS);
+  check_results_page (window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  listener_stop (&listener);
+}
+
+static void
+test_results_verdicts (void)
+{
+  RdResultsPage *page = g_object_ref_sink (g_object_new (RD_TYPE_RESULTS_PAGE, NULL));
+  g_autoptr(RdTarget) target = rd_target_parse ("pc42.example.com", RD_DEFAULT_RDP_PORT, NULL);
+  g_autoptr(RdRunner) runner = rd_checks_new_runner ();
+  g_autoptr(GPtrArray) passed = make_results (RD_CHECK_STATUS_PASS);
+  g_autoptr(GPtrArray) failed = make_results (RD_CHECK_STATUS_FAIL);
+  g_autoptr(RdDiagnosis) fine = rd_diagnosis_new (target, passed, rd_catalog_get_default ());
+  g_autoptr(RdDiagnosis) broken = rd_diagnosis_new (target, failed, rd_catalog_get_default ());
+  AdwStatusPage *status = find_one (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_assert_false (rd_diagnosis_found_problems (fine));
+  rd_results_page_set_diagnosis (page, fine, rd_runner_get_checks (runner));
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Nothing is wrong from here");
+  rows = find_all (GTK_WIDGET (page), RD_TYPE_CHECK_ROW);
+  g_assert_cmpuint (rows->len, ==, passed->len);
+  /* Rows carry the checks' titles, not their ids. */
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==,
+                   rd_check_get_title (g_ptr_array_index (rd_runner_get_checks (runner), 0)));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  g_assert_true (rd_diagnosis_found_problems (broken));
+  rd_results_page_set_diagnosis (page, broken, rd_runner_get_checks (runner));
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Problems Found");
+  rows = find_all (GTK_WIDGET (page), RD_TYPE_CHECK_ROW);
+  g_assert_cmpuint (rows->len, ==, failed->len);
+
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  g_assert_finalize_object (page);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* Assertions compare untranslated strings. */
+  gtk_disable_setlocale ();
+  setlocale (LC_ALL, "C.UTF-8");
+
+  /* Without a session bus GIO would autolaunch one that outlives the test. */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", "disabled:", TRUE);
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("no display: skipping the UI tests\n");
+      return 77;
+    }
+  adw_init ();
+
+  g_test_add_func ("/Rd/Ui/templates/build", test_templates_build);
+  g_test_add_func ("/Rd/Ui/templates/cause-rows", test_templates_cause_rows);
+  g_test_add_func ("/Rd/Ui/templates/check-row", test_templates_check_row);
+  g_test_add_func ("/Rd/Ui/start-page/validation", test_start_page_validation);
+  g_test_add_func ("/Rd/Ui/window/run", test_window_run);
+  g_test_add_func ("/Rd/Ui/window/cancel", test_window_cancel);
+  g_test_add_func ("/Rd/Ui/window/diagnose", test_window_diagnose);
+  g_test_add_func ("/Rd/Ui/results/verdicts", test_results_verdicts);
+
+  return g_test_run ();
+}
