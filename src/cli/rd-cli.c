@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 
 #include "rd-core.h"
+#include "rd-x224.h"
 
 /* Exit codes are a contract (DESIGN.md). */
 enum
@@ -66,6 +67,39 @@ interrupted_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* "rdp", "tls", "nla" (CredSSP) and "nla-ex": the security layers the user's
+ * client is set to offer, as FreeRDP's /sec: option names them. */
+static gboolean
+parse_client_security (const char    *text,
+                       RdUserReport  *report,
+                       GError       **error)
+{
+  g_auto(GStrv) words = g_strsplit (text, ",", -1);
+
+  report->client_protocols = 0;
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const char *word = g_strstrip (words[i]);
+
+      if (g_str_equal (word, "rdp"))
+        report->client_protocols |= RD_PROTOCOL_RDP;
+      else if (g_str_equal (word, "tls"))
+        report->client_protocols |= RD_PROTOCOL_SSL;
+      else if (g_str_equal (word, "nla"))
+        report->client_protocols |= RD_PROTOCOL_SSL | RD_PROTOCOL_HYBRID;
+      else if (g_str_equal (word, "nla-ex"))
+        report->client_protocols |= RD_PROTOCOL_SSL | RD_PROTOCOL_HYBRID | RD_PROTOCOL_HYBRID_EX;
+      else
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("“%s” is not a security layer; use rdp, tls, nla or nla-ex"), word);
+          return FALSE;
+        }
+    }
+  report->client_protocols_known = TRUE;
+  return TRUE;
+}
+
 static void
 setup_locale (void)
 {
@@ -83,6 +117,10 @@ main (int   argc,
 {
   gboolean json = FALSE;
   gboolean version = FALSE;
+  g_autofree char *code_text = NULL;
+  g_autofree char *client_security = NULL;
+  g_autoptr(RdErrorCode) error_code = NULL;
+  RdUserReport report = { FALSE, 0, NULL };
   double timeout_seconds = RD_RUNNER_DEFAULT_DEADLINE_MS / 1000.0;
   g_auto(GStrv) arguments = NULL;
   const GOptionEntry entries[] = {
@@ -90,6 +128,10 @@ main (int   argc,
       N_("Print one JSON document on standard output instead of text"), NULL },
     { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout_seconds,
       N_("Give each check at most SECONDS to answer (default 5)"), N_("SECONDS") },
+    { "code", 'c', 0, G_OPTION_ARG_STRING, &code_text,
+      N_("The error the client showed, such as 0x904:0x7 or ERRCONNECT_CONNECT_TRANSPORT_FAILED"), N_("CODE") },
+    { "client-security", 0, 0, G_OPTION_ARG_STRING, &client_security,
+      N_("What the client is set to offer: rdp, tls, nla, or a comma-separated list"), N_("LIST") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &arguments, NULL, N_("HOST[:PORT]") },
     G_OPTION_ENTRY_NULL
@@ -148,6 +190,21 @@ main (int   argc,
       g_printerr ("%s: %s\n", g_get_prgname (), error->message);
       return EXIT_BAD_INPUT;
     }
+  if (code_text != NULL)
+    {
+      error_code = rd_error_code_parse (code_text, &error);
+      if (error_code == NULL)
+        {
+          g_printerr ("%s: --code: %s\n", g_get_prgname (), error->message);
+          return EXIT_BAD_INPUT;
+        }
+      report.error_code = error_code;
+    }
+  if (client_security != NULL && !parse_client_security (client_security, &report, &error))
+    {
+      g_printerr ("%s: --client-security: %s\n", g_get_prgname (), error->message);
+      return EXIT_BAD_INPUT;
+    }
 
   runner = rd_checks_new_runner ();
   rd_runner_set_deadline_ms (runner, (guint) (timeout_seconds * 1000.0 + 0.5));
@@ -174,7 +231,7 @@ main (int   argc,
       return EXIT_INTERNAL;
     }
 
-  diagnosis = rd_diagnosis_new (target, cli.results, rd_catalog_get_default ());
+  diagnosis = rd_diagnosis_new_with_report (target, cli.results, rd_catalog_get_default (), &report);
   g_ptr_array_unref (cli.results);
 
   if (json)

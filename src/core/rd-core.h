@@ -13,5 +13,6 @@
 #include "rd-catalog.h"
 #include "rd-cause.h"
 #include "rd-diagnosis.h"
+#include "rd-error-code.h"
 #include "rd-checks.h"
 #include "rd-json.h"

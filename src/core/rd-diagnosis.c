@@ -225,6 +225,33 @@ diagnose_negotiation (RdDiagnosis *self)
   if (protocols == NULL || n_answered == 0)
     return;
 
+  /* Nothing accepted at all: the failure codes say what the server wants. */
+  if (failures != NULL && rd_check_result_get_status (negotiation) == RD_CHECK_STATUS_FAIL)
+    {
+      g_autoptr(GList) members = json_object_get_members (failures);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          const char *name = json_object_get_string_member_with_default (failures, l->data, "");
+
+          if (g_str_equal (name, "HYBRID_REQUIRED_BY_SERVER"))
+            rd_diagnosis_suggest (self, "nla-required", 0.6, negotiation,
+                                  _("The server answered every offer with HYBRID_REQUIRED_BY_SERVER: it wants Network Level Authentication."));
+          else if (g_str_equal (name, "SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER"))
+            rd_diagnosis_suggest (self, "nla-required", 0.5, negotiation,
+                                  _("The server answered SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER: it wants a client certificate or smart card sign-in."));
+          else if (g_str_equal (name, "SSL_REQUIRED_BY_SERVER"))
+            rd_diagnosis_suggest (self, "tls-required", 0.6, negotiation,
+                                  _("The server answered SSL_REQUIRED_BY_SERVER: it wants a secure (TLS) connection."));
+          else if (g_str_equal (name, "SSL_NOT_ALLOWED_BY_SERVER"))
+            rd_diagnosis_suggest (self, "rdp-security-only", 0.6, negotiation,
+                                  _("The server answered SSL_NOT_ALLOWED_BY_SERVER: it only allows Standard RDP Security."));
+          else if (g_str_equal (name, "INCONSISTENT_FLAGS"))
+            rd_diagnosis_suggest (self, "client-broken", 0.4, negotiation,
+                                  _("The server answered INCONSISTENT_FLAGS: the security requested does not match what is already in effect, usually a client or proxy fault."));
+        }
+    }
+
   if (rd_evidence_get_tristate (protocols, "rdp") == 1 &&
       rd_evidence_get_tristate (protocols, "ssl") != 1 &&
       rd_evidence_get_tristate (protocols, "hybrid") != 1 &&
@@ -427,6 +454,82 @@ diagnose_identity (RdDiagnosis *self)
     }
 }
 
+
+static gboolean
+check_usable (RdDiagnosis *self,
+              const char  *check_id)
+{
+  RdCheckResult *result = rd_diagnosis_find_result (self, check_id);
+
+  /* a check that did not apply (skipped) rules nothing in or out */
+  return result == NULL || rd_check_result_is_usable (result) ||
+         rd_check_result_get_status (result) == RD_CHECK_STATUS_SKIPPED;
+}
+
+/* What cannot be seen from outside is ranked by what the checks ruled out
+ * (issue 4): when every observable step works and the user still saw the
+ * server close the connection, the causes inside the server come first. */
+static void
+diagnose_server_side (RdDiagnosis *self)
+{
+  RdErrorCode *code = self->report.error_code;
+  gboolean observable_ok;
+
+  if (rd_diagnosis_find_result (self, "tcp") != NULL &&
+      g_strcmp0 (rd_evidence_get_string (rd_diagnosis_find_result (self, "tcp"), "state"), "timeout") == 0)
+    rd_diagnosis_suggest (self, "network-profile-public", 0.5, rd_diagnosis_find_result (self, "tcp"),
+                          _("Connection attempts are dropped without an answer, which is what Windows does on a network it treats as Public."));
+
+  for (guint i = 0; i < self->causes->len; i++)
+    if (g_str_equal (rd_cause_get_id (g_ptr_array_index (self->causes, i)), "service-unresponsive"))
+      {
+        rd_diagnosis_suggest (self, "max-outstanding-connections", 0.35, NULL,
+                              _("A server that accepts connections and then says nothing can also have reached its limit of waiting connections."));
+        break;
+      }
+
+  if (code == NULL)
+    return;
+
+  observable_ok = self->causes->len == 0 &&
+                  check_usable (self, "dns") && check_usable (self, "tcp") &&
+                  check_usable (self, "negotiation") && check_usable (self, "tls") &&
+                  check_usable (self, "credssp");
+
+  if (rd_error_code_points_at (code, RD_CODE_PHASE_LICENSING))
+    rd_diagnosis_suggest (self, "licensing-cap", 0.85, NULL,
+                          _("The error code you saw is about Remote Desktop licensing."));
+  if (rd_error_code_points_at (code, RD_CODE_PHASE_SESSION))
+    rd_diagnosis_suggest (self, "session-stuck", observable_ok ? 0.6 : 0.3, NULL,
+                          _("The error code you saw is about the session on the server."));
+
+  if (observable_ok && rd_error_code_points_at (code, RD_CODE_PHASE_SERVER))
+    {
+      /* 0x904/0x7: the server closed the socket after refusing. Everything
+       * that could refuse visibly did not, so it refused inside. */
+      const char *why = _("Every step that can be checked from here works, yet the server closed the connection: the reason lies inside the server.");
+
+      rd_diagnosis_suggest (self, "session-stuck", 0.5, NULL, why);
+      rd_diagnosis_suggest (self, "licensing-cap", 0.4, NULL, why);
+      rd_diagnosis_suggest (self, "profile-corrupt", 0.35, NULL, why);
+      rd_diagnosis_suggest (self, "max-outstanding-connections", 0.3, NULL, why);
+      rd_diagnosis_suggest (self, "client-broken", 0.2, NULL,
+                            _("Everything the server does looks right from here, so this side’s client is worth checking too."));
+    }
+  else if (observable_ok && rd_error_code_points_at (code, RD_CODE_PHASE_TCP))
+    rd_diagnosis_suggest (self, "network-unstable", 0.45, rd_diagnosis_find_result (self, "tcp"),
+                          _("The error code you saw is a network failure, but the port is open now: the path may fail only now and then."));
+  else if (observable_ok && rd_error_code_points_at (code, RD_CODE_PHASE_SECURITY))
+    rd_diagnosis_suggest (self, "client-broken", 0.35, NULL,
+                          _("The error code you saw is about the secure connection, yet the server’s security looks right from here."));
+
+  /* FreeRDP's own word that the client did not use NLA */
+  for (guint i = 0; i < rd_error_code_get_n_codes (code); i++)
+    if (g_strcmp0 (rd_error_code_get_code (code, i)->name, "ERRCONNECT_HYBRID_REQUIRED_BY_SERVER") == 0)
+      rd_diagnosis_suggest (self, "nla-required", 0.9, NULL,
+                            _("Your client reported that the server requires Network Level Authentication."));
+}
+
 static int
 compare_causes (gconstpointer a,
                 gconstpointer b)
@@ -450,6 +553,7 @@ rd_diagnosis_finalize (GObject *object)
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_clear_pointer (&self->target, rd_target_unref);
   g_clear_object (&self->catalog);
+  g_clear_pointer (&self->report.error_code, rd_error_code_unref);
 
   G_OBJECT_CLASS (rd_diagnosis_parent_class)->finalize (object);
 }
@@ -505,13 +609,18 @@ rd_diagnosis_new_with_report (RdTarget           *target,
   self->results = g_ptr_array_ref (results);
   self->catalog = g_object_ref (catalog);
   if (report != NULL)
-    self->report = *report;
+    {
+      self->report = *report;
+      if (report->error_code != NULL)
+        self->report.error_code = rd_error_code_ref (report->error_code);
+    }
 
   diagnose_name (self);
   diagnose_port (self);
   diagnose_negotiation (self);
   diagnose_tls (self);
   diagnose_identity (self);
+  diagnose_server_side (self);
 
   g_ptr_array_sort (self->causes, compare_causes);
   return self;
@@ -623,6 +732,12 @@ rd_diagnosis_to_json (RdDiagnosis *self)
     }
   json_builder_end_object (builder);
 
+  if (self->report.error_code != NULL)
+    {
+      json_builder_set_member_name (builder, "error_code");
+      json_builder_add_value (builder, rd_error_code_to_json (self->report.error_code));
+    }
+
   json_builder_set_member_name (builder, "checks");
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->results->len; i++)
@@ -714,6 +829,18 @@ rd_diagnosis_to_text (RdDiagnosis *self)
   where = rd_target_to_string (self->target);
   g_string_append_printf (text, _("RDP Doctor: diagnosis of %s"), where);
   g_string_append (text, "\n\n");
+
+  if (self->report.error_code != NULL)
+    {
+      g_autofree char *meaning = rd_error_code_describe (self->report.error_code);
+      g_auto(GStrv) lines = g_strsplit (meaning, "\n", -1);
+
+      g_string_append (text, _("What the error means:"));
+      g_string_append_c (text, '\n');
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_string_append_printf (text, "  %s\n", lines[i]);
+      g_string_append_c (text, '\n');
+    }
 
   for (guint i = 0; i < self->results->len; i++)
     {

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "rd-types.h"
+#include "rd-error-code.h"
 
 G_BEGIN_DECLS
 
@@ -15,8 +16,9 @@ G_BEGIN_DECLS
 /* What the user tells about their side; the engine cannot see it. */
 typedef struct
 {
-  gboolean client_protocols_known;
-  guint32  client_protocols;   /* RD_PROTOCOL_* the user's client offers */
+  gboolean     client_protocols_known;
+  guint32      client_protocols;   /* RD_PROTOCOL_* the user's client offers */
+  RdErrorCode *error_code;         /* (nullable) the code the client showed; the diagnosis keeps a reference */
 } RdUserReport;
 
 #define RD_TYPE_DIAGNOSIS (rd_diagnosis_get_type ())
