@@ -33,11 +33,33 @@ command_free (RdCatalogCommand *command)
 }
 
 static void
+action_free (RdCatalogAction *action)
+{
+  g_free (action->type);
+  g_free (action->argument);
+  g_free (action);
+}
+
+static void
 step_free (RdCatalogStep *step)
 {
   g_free (step->text);
   command_free (step->command);
+  g_ptr_array_unref (step->actions);
   g_free (step);
+}
+
+static const char * const action_types[] = {
+  "write-rdp", "launch-client", "flush-dns", "forget-certificate", "open-documentation", "evidence-script",
+};
+
+gboolean
+rd_catalog_action_type_is_known (const char *type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (action_types); i++)
+    if (g_strcmp0 (type, action_types[i]) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -45,6 +67,7 @@ fix_free (RdCatalogFix *fix)
 {
   g_free (fix->id);
   g_free (fix->title);
+  g_free (fix->requires);
   g_ptr_array_unref (fix->steps);
   g_free (fix);
 }
@@ -153,12 +176,14 @@ start_element (GMarkupParseContext  *context,
         goto missing_id;
       state->fix = g_new0 (RdCatalogFix, 1);
       state->fix->id = g_strdup (id);
+      state->fix->requires = g_strdup (attribute (names, values, "requires"));
       state->fix->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
       g_ptr_array_add (state->cause->fixes, state->fix);
     }
   else if (strcmp (element, "step") == 0 && state->fix != NULL)
     {
       state->step = g_new0 (RdCatalogStep, 1);
+      state->step->actions = g_ptr_array_new_with_free_func ((GDestroyNotify) action_free);
       g_ptr_array_add (state->fix->steps, state->step);
     }
   else if (strcmp (element, "title") == 0 && state->fix != NULL)
@@ -183,6 +208,22 @@ start_element (GMarkupParseContext  *context,
       state->step->command->shell = g_strdup (shell);
       state->target = &state->step->command->text;
       state->translate = FALSE;
+    }
+  else if (strcmp (element, "action") == 0 && state->step != NULL)
+    {
+      const char *type = attribute (names, values, "type");
+      RdCatalogAction *action;
+
+      if (!rd_catalog_action_type_is_known (type))
+        {
+          g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                       "unknown action type “%s”", type != NULL ? type : "");
+          return;
+        }
+      action = g_new0 (RdCatalogAction, 1);
+      action->type = g_strdup (type);
+      action->argument = g_strdup (attribute (names, values, "argument"));
+      g_ptr_array_add (state->step->actions, action);
     }
   else
     {

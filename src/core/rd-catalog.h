@@ -11,7 +11,8 @@
 
 G_BEGIN_DECLS
 
-/* A command a fix step shows, copies or saves. @shell is "powershell" (for the
+/* A command a fix step shows, copies or saves; {host}, {port} and {address}
+ * (the first resolved address) are filled in, quoted. @shell is "powershell" (for the
  * Windows host) or "sh" (this machine). Never translated. */
 typedef struct
 {
@@ -19,16 +20,34 @@ typedef struct
   char *text;
 } RdCatalogCommand;
 
+/* A guided action: a button that does the mechanical part of a step. Every
+ * step with a command also gets "copy" and goes into the saved server script;
+ * these are the others. @argument depends on the type:
+ *   "write-rdp"           .rdp settings to put in a corrected file ("key:type:value;…")
+ *   "launch-client"       FreeRDP options to add ("/sec:rdp")
+ *   "flush-dns"           none: flush this machine's DNS cache (systemd-resolved)
+ *   "forget-certificate"  none: remove the client's cached certificate for the host
+ *   "open-documentation"  the URL
+ *   "evidence-script"     none: save the read-only server evidence script */
+typedef struct
+{
+  char *type;
+  char *argument;    /* nullable */
+} RdCatalogAction;
+
 typedef struct
 {
   char             *text;      /* translated */
   RdCatalogCommand *command;   /* nullable */
+  GPtrArray        *actions;   /* RdCatalogAction */
 } RdCatalogStep;
 
 typedef struct
 {
   char      *id;
   char      *title;            /* translated */
+  char      *requires;         /* nullable: a condition the evidence must meet
+                                  ("restricted-admin": the server advertises it) */
   GPtrArray *steps;            /* RdCatalogStep */
 } RdCatalogFix;
 
@@ -51,6 +70,7 @@ const RdCatalogCause *rd_catalog_lookup        (RdCatalog   *self,
                                                 const char  *cause_id);
 GPtrArray            *rd_catalog_get_causes    (RdCatalog   *self);
 
+gboolean              rd_catalog_action_type_is_known (const char *type);
 char                 *rd_catalog_command_render (const RdCatalogCommand *command,
                                                  RdTarget               *target);
 char                 *rd_shell_quote           (const char             *shell,

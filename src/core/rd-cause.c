@@ -17,6 +17,7 @@ struct _RdCause
   const RdCatalogCause *info;        /* owned by the catalog, which outlives causes */
   double                confidence;
   GPtrArray            *reasons;     /* JsonObject { "check", "reason" } */
+  GPtrArray            *fixes;       /* RdCatalogFix that apply, borrowed from the catalog */
 };
 
 G_DEFINE_FINAL_TYPE (RdCause, rd_cause, G_TYPE_OBJECT)
@@ -27,6 +28,7 @@ rd_cause_finalize (GObject *object)
   RdCause *self = (RdCause *)object;
 
   g_clear_pointer (&self->reasons, g_ptr_array_unref);
+  g_clear_pointer (&self->fixes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rd_cause_parent_class)->finalize (object);
 }
@@ -59,6 +61,10 @@ rd_cause_new (const RdCatalogCause *info,
   self = g_object_new (RD_TYPE_CAUSE, NULL);
   self->info = info;
   self->confidence = CLAMP (confidence, 0.0, 1.0);
+  self->fixes = g_ptr_array_new ();
+  for (guint i = 0; i < info->fixes->len; i++)
+    if (((RdCatalogFix *) g_ptr_array_index (info->fixes, i))->requires == NULL)
+      g_ptr_array_add (self->fixes, g_ptr_array_index (info->fixes, i));
   return self;
 }
 
@@ -145,6 +151,42 @@ rd_cause_get_reasons (RdCause *self)
 }
 
 /**
+ * rd_cause_add_conditional_fixes:
+ * @conditions: the conditions the evidence meets ("restricted-admin", …)
+ *
+ * Adds the fixes that need one of @conditions: a fix is only offered where it
+ * can work (restricted admin mode only where the server advertises it).
+ */
+void
+rd_cause_add_conditional_fixes (RdCause            *self,
+                                const char * const *conditions)
+{
+  g_return_if_fail (RD_IS_CAUSE (self));
+
+  for (guint i = 0; i < self->info->fixes->len; i++)
+    {
+      RdCatalogFix *fix = g_ptr_array_index (self->info->fixes, i);
+
+      if (fix->requires != NULL && conditions != NULL &&
+          g_strv_contains (conditions, fix->requires) &&
+          !g_ptr_array_find (self->fixes, fix, NULL))
+        g_ptr_array_add (self->fixes, fix);
+    }
+}
+
+/**
+ * rd_cause_get_fixes:
+ *
+ * Returns: (transfer none) (element-type RdCatalogFix): the fixes that apply here
+ */
+GPtrArray *
+rd_cause_get_fixes (RdCause *self)
+{
+  g_return_val_if_fail (RD_IS_CAUSE (self), NULL);
+  return self->fixes;
+}
+
+/**
  * rd_cause_get_recheck:
  *
  * Returns: (transfer none): the checks to run again to see whether it is fixed
@@ -194,6 +236,31 @@ fix_to_json (const RdCatalogFix *fix,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "actions");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < fix->steps->len; i++)
+    {
+      RdCatalogStep *step = g_ptr_array_index (fix->steps, i);
+
+      for (guint a = 0; a < step->actions->len; a++)
+        {
+          RdCatalogAction *action = g_ptr_array_index (step->actions, a);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "step");
+          json_builder_add_int_value (builder, i + 1);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, action->type);
+          if (action->argument != NULL)
+            {
+              json_builder_set_member_name (builder, "argument");
+              json_builder_add_string_value (builder, action->argument);
+            }
+          json_builder_end_object (builder);
+        }
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -239,8 +306,8 @@ rd_cause_to_json (RdCause  *self,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "fixes");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < self->info->fixes->len; i++)
-    json_builder_add_value (builder, fix_to_json (g_ptr_array_index (self->info->fixes, i), target));
+  for (guint i = 0; i < self->fixes->len; i++)
+    json_builder_add_value (builder, fix_to_json (g_ptr_array_index (self->fixes, i), target));
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

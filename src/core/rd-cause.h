@@ -27,6 +27,9 @@ const char           *rd_cause_get_explanation (RdCause              *self);
 double                rd_cause_get_confidence  (RdCause              *self);
 const RdCatalogCause *rd_cause_get_info        (RdCause              *self);
 GPtrArray            *rd_cause_get_reasons     (RdCause              *self);
+void                  rd_cause_add_conditional_fixes (RdCause            *self,
+                                                      const char * const *conditions);
+GPtrArray            *rd_cause_get_fixes       (RdCause              *self);
 const char * const   *rd_cause_get_recheck     (RdCause              *self);
 JsonNode             *rd_cause_to_json         (RdCause              *self,
                                                 RdTarget             *target);

@@ -20,6 +20,9 @@ RdCause            *rd_diagnosis_suggest     (RdDiagnosis   *self,
                                               double         confidence,
                                               RdCheckResult *because,
                                               const char    *reason);
+void                rd_diagnosis_rule_out    (RdDiagnosis   *self,
+                                              const char    *cause_id,
+                                              const char    *reason);
 const RdUserReport *rd_diagnosis_get_report  (RdDiagnosis   *self);
 
 JsonObject         *rd_evidence_get_object   (RdCheckResult *result,

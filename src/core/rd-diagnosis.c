@@ -29,6 +29,7 @@ struct _RdDiagnosis
   RdCatalog  *catalog;
   RdUserReport report;
   GPtrArray  *causes;    /* RdCause, most likely first */
+  GPtrArray  *ruled_out; /* "cause-id: reason" */
 };
 
 G_DEFINE_FINAL_TYPE (RdDiagnosis, rd_diagnosis, G_TYPE_OBJECT)
@@ -530,6 +531,30 @@ diagnose_server_side (RdDiagnosis *self)
                             _("Your client reported that the server requires Network Level Authentication."));
 }
 
+/* Fixes that only work where the server allows them (issue 4: restricted admin
+ * mode only where the server advertises it). */
+static void
+offer_conditional_fixes (RdDiagnosis *self)
+{
+  RdCheckResult *negotiation = rd_diagnosis_find_result (self, "negotiation");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) conditions = NULL;
+  JsonNode *flags_node = negotiation != NULL
+                           ? json_object_get_member (rd_check_result_get_evidence (negotiation), "flags") : NULL;
+
+  if (flags_node != NULL && JSON_NODE_HOLDS_ARRAY (flags_node))
+    {
+      JsonArray *flags = json_node_get_array (flags_node);
+
+      for (guint i = 0; i < json_array_get_length (flags); i++)
+        if (g_strcmp0 (json_array_get_string_element (flags, i), "RESTRICTED_ADMIN_MODE_SUPPORTED") == 0)
+          g_strv_builder_add (builder, "restricted-admin");
+    }
+  conditions = g_strv_builder_end (builder);
+  for (guint i = 0; i < self->causes->len; i++)
+    rd_cause_add_conditional_fixes (g_ptr_array_index (self->causes, i), (const char * const *) conditions);
+}
+
 static int
 compare_causes (gconstpointer a,
                 gconstpointer b)
@@ -550,6 +575,7 @@ rd_diagnosis_finalize (GObject *object)
   RdDiagnosis *self = (RdDiagnosis *)object;
 
   g_clear_pointer (&self->causes, g_ptr_array_unref);
+  g_clear_pointer (&self->ruled_out, g_ptr_array_unref);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_clear_pointer (&self->target, rd_target_unref);
   g_clear_object (&self->catalog);
@@ -568,6 +594,7 @@ static void
 rd_diagnosis_init (RdDiagnosis *self)
 {
   self->causes = g_ptr_array_new_with_free_func (g_object_unref);
+  self->ruled_out = g_ptr_array_new_with_free_func (g_free);
 }
 
 /**
@@ -622,8 +649,32 @@ rd_diagnosis_new_with_report (RdTarget           *target,
   diagnose_identity (self);
   diagnose_server_side (self);
 
+  offer_conditional_fixes (self);
   g_ptr_array_sort (self->causes, compare_causes);
   return self;
+}
+
+/**
+ * rd_diagnosis_rule_out:
+ * @reason: why, in the user's language (kept in the report)
+ *
+ * Removes @cause_id from the causes: evidence, such as the server's own
+ * settings, contradicts it.
+ */
+void
+rd_diagnosis_rule_out (RdDiagnosis *self,
+                       const char  *cause_id,
+                       const char  *reason)
+{
+  g_return_if_fail (RD_IS_DIAGNOSIS (self));
+
+  for (guint i = 0; i < self->causes->len; i++)
+    if (g_str_equal (rd_cause_get_id (g_ptr_array_index (self->causes, i)), cause_id))
+      {
+        g_ptr_array_remove_index (self->causes, i);
+        break;
+      }
+  g_ptr_array_add (self->ruled_out, g_strdup_printf ("%s: %s", cause_id, reason));
 }
 
 const RdUserReport *
@@ -750,6 +801,15 @@ rd_diagnosis_to_json (RdDiagnosis *self)
     json_builder_add_value (builder, rd_cause_to_json (g_ptr_array_index (self->causes, i), self->target));
   json_builder_end_array (builder);
 
+  if (self->ruled_out->len > 0)
+    {
+      json_builder_set_member_name (builder, "ruled_out");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < self->ruled_out->len; i++)
+        json_builder_add_string_value (builder, g_ptr_array_index (self->ruled_out, i));
+      json_builder_end_array (builder);
+    }
+
   json_builder_set_member_name (builder, "problems_found");
   json_builder_add_boolean_value (builder, rd_diagnosis_found_problems (self));
   json_builder_end_object (builder);
@@ -777,7 +837,6 @@ append_cause (GString  *text,
               gboolean  with_fixes)
 {
   GPtrArray *reasons = rd_cause_get_reasons (cause);
-  const RdCatalogCause *info = rd_cause_get_info (cause);
 
   /* Translators: a cause's title followed by how sure the diagnosis is */
   g_string_append_printf (text, _("%s (%.0f%% likely)"), rd_cause_get_title (cause),
@@ -794,9 +853,9 @@ append_cause (GString  *text,
         g_string_append_printf (text, "    • %s\n",
                                 json_object_get_string_member (g_ptr_array_index (reasons, i), "reason"));
     }
-  for (guint f = 0; f < info->fixes->len; f++)
+  for (guint f = 0; f < rd_cause_get_fixes (cause)->len; f++)
     {
-      RdCatalogFix *fix = g_ptr_array_index (info->fixes, f);
+      RdCatalogFix *fix = g_ptr_array_index (rd_cause_get_fixes (cause), f);
 
       g_string_append_printf (text, "  %s %s\n", _("Fix:"), fix->title);
       for (guint s = 0; s < fix->steps->len; s++)
