@@ -15,6 +15,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -54,10 +57,21 @@ read_line (TestServer *server)
   return line;
 }
 
+/* Runs in the forked child: a test that fails an assertion aborts without
+ * reaching server_stop(), and the server must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 static TestServer *
 server_start_v (const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   g_auto(GStrv) fields = NULL;
@@ -84,8 +98,10 @@ server_start_v (const char * const *args)
   g_ptr_array_add (argv, NULL);
 
   server = g_new0 (TestServer, 1);
-  server->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                                  &error);
   g_assert_no_error (error);
   server->stdout_lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
 
@@ -851,8 +867,9 @@ test_switch_on_sigusr1 (void)
 
 #define N_IDLE_CLIENTS 60
 
-/* Idle clients each hold a server thread; a new client is still served at
- * once, and SIGTERM still ends everything at once. */
+/* Idle clients each hold a server thread; a new client is still served
+ * before their 10 s read timeout, and SIGTERM ends everything before it too
+ * (the bounds leave room for running the server under valgrind). */
 static void
 test_concurrent (void)
 {
@@ -869,7 +886,7 @@ test_concurrent (void)
   credssp_challenge (server, RD_PROTOCOL_SSL | RD_PROTOCOL_HYBRID, &version, &challenge);
   g_assert_cmpstr (challenge.nb_computer, ==, "DEMO-PC");
   rd_ntlm_challenge_clear (&challenge);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
 
   /* Half of them now speak: all get answers. */
   for (guint i = 0; i < N_IDLE_CLIENTS; i += 2)
@@ -884,7 +901,7 @@ test_concurrent (void)
 
   start = g_get_monotonic_time ();
   server_stop (server);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
 
   for (guint i = 0; i < N_IDLE_CLIENTS; i++)
     g_object_unref (idle[i]);
