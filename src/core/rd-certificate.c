@@ -177,6 +177,31 @@ rd_certificate_describe (X509 *certificate,
   return object;
 }
 
+/**
+ * rd_certificate_note_validity:
+ * @description: from rd_certificate_describe(); gains `expired`,
+ *   `not_yet_valid` and `days_left`
+ * @now: this machine's clock, read by the check so that the diagnosis itself
+ *   needs no clock
+ *
+ * Returns: whether @now is outside the certificate's dates
+ */
+gboolean
+rd_certificate_note_validity (JsonObject *description,
+                              GDateTime  *now)
+{
+  g_autoptr(GDateTime) not_before = g_date_time_new_from_iso8601 (json_object_get_string_member (description, "not_before"), NULL);
+  g_autoptr(GDateTime) not_after = g_date_time_new_from_iso8601 (json_object_get_string_member (description, "not_after"), NULL);
+  gboolean expired = not_after != NULL && g_date_time_compare (now, not_after) > 0;
+  gboolean early = not_before != NULL && g_date_time_compare (now, not_before) < 0;
+
+  json_object_set_boolean_member (description, "expired", expired);
+  json_object_set_boolean_member (description, "not_yet_valid", early);
+  if (not_after != NULL)
+    json_object_set_int_member (description, "days_left", g_date_time_difference (not_after, now) / G_TIME_SPAN_DAY);
+  return expired || early;
+}
+
 static gboolean
 name_matches (const char *pattern,
               const char *host)

@@ -13,5 +13,7 @@ JsonObject *rd_certificate_describe     (X509       *certificate,
                                          guint       chain_length);
 gboolean    rd_certificate_names_host   (JsonObject *description,
                                          const char *host);
+gboolean    rd_certificate_note_validity (JsonObject *description,
+                                          GDateTime  *now);
 
 G_END_DECLS

@@ -26,6 +26,48 @@ rd_tcp_state_to_string (RdTcpState state)
   return tcp_state_names[state];
 }
 
+/* Servers with a tiny accept queue (xrdp listens with a backlog of 2 and
+ * accepts every few milliseconds) drop the SYN of a back-to-back burst of
+ * connections, which would look exactly like packet loss. So connections to one
+ * address start at least this far apart, across all checks of the process. */
+#define PACING_US (10 * G_TIME_SPAN_MILLISECOND)
+
+static GMutex pacing_lock;
+static GHashTable *pacing_last_start;  /* "address" → gint64 * monotonic µs */
+
+/* Returns when a new connection to @address may start; waits at most until
+ * @deadline_us. */
+static void
+pace (GSocketAddress *address,
+      gint64          deadline_us)
+{
+  g_autofree char *key = NULL;
+  gint64 now, start;
+  gint64 *last;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return;
+  key = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+
+  g_mutex_lock (&pacing_lock);
+  if (pacing_last_start == NULL)
+    pacing_last_start = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  now = g_get_monotonic_time ();
+  last = g_hash_table_lookup (pacing_last_start, key);
+  start = last != NULL ? MAX (now, *last + PACING_US) : now;
+  start = MIN (start, MAX (now, deadline_us));
+  if (last == NULL)
+    {
+      last = g_new (gint64, 1);
+      g_hash_table_insert (pacing_last_start, g_steal_pointer (&key), last);
+    }
+  *last = start;  /* reserve the slot before waiting, so threads queue up */
+  g_mutex_unlock (&pacing_lock);
+
+  if (start > now)
+    g_usleep ((gulong) (start - now));
+}
+
 static RdTcpState
 classify_connect_error (const GError *error)
 {
@@ -52,6 +94,32 @@ rd_connect_outcome_clear (RdConnectOutcome *outcome)
   g_clear_object (&outcome->address);
   g_clear_object (&outcome->socket);
   g_clear_pointer (&outcome->error, g_free);
+}
+
+/**
+ * rd_connect_outcomes_state:
+ *
+ * Returns: the verdict on a name with several addresses: the most hopeful
+ *   state wins, since one open address is enough to connect
+ */
+RdTcpState
+rd_connect_outcomes_state (const RdConnectOutcome *outcomes,
+                           guint                   n_outcomes)
+{
+  gboolean any[RD_TCP_ERROR + 1] = { FALSE, };
+
+  for (guint i = 0; i < n_outcomes; i++)
+    any[outcomes[i].state] = TRUE;
+
+  if (any[RD_TCP_OPEN])
+    return RD_TCP_OPEN;
+  if (any[RD_TCP_TIMEOUT])
+    return RD_TCP_TIMEOUT;
+  if (any[RD_TCP_REFUSED])
+    return RD_TCP_REFUSED;
+  if (any[RD_TCP_UNREACHABLE])
+    return RD_TCP_UNREACHABLE;
+  return RD_TCP_ERROR;
 }
 
 /**
@@ -94,6 +162,7 @@ rd_net_connect_all (GSocketAddress  **addresses,
           continue;
         }
       g_socket_set_blocking (out->socket, FALSE);
+      pace (addresses[i], deadline_us);
 
       if (g_socket_connect (out->socket, addresses[i], NULL, &error))
         {

@@ -37,6 +37,8 @@ void     rd_net_connect_all        (GSocketAddress  **addresses,
                                     GCancellable     *cancellable,
                                     RdConnectOutcome *outcomes);
 void     rd_connect_outcome_clear  (RdConnectOutcome *outcome);
+RdTcpState rd_connect_outcomes_state (const RdConnectOutcome *outcomes,
+                                      guint                   n_outcomes);
 
 gboolean rd_net_wait_until         (GMainContext     *context,
                                     gboolean        (*is_done) (gpointer data),

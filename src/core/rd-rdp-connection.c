@@ -27,6 +27,7 @@ struct _RdRdpConnection
   gboolean       have_confirm;
   SSL_CTX       *ssl_ctx;
   SSL           *ssl;
+  char          *server_name; /* sent as SNI, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (RdRdpConnection, rd_rdp_connection, G_TYPE_OBJECT)
@@ -76,6 +77,7 @@ rd_rdp_connection_finalize (GObject *object)
 
   g_clear_pointer (&self->ssl, SSL_free);
   g_clear_pointer (&self->ssl_ctx, SSL_CTX_free);
+  g_clear_pointer (&self->server_name, g_free);
   if (self->socket != NULL)
     g_socket_close (self->socket, NULL);
   g_clear_object (&self->socket);
@@ -109,6 +111,24 @@ rd_rdp_connection_new (GSocket *socket)
   self = g_object_new (RD_TYPE_RDP_CONNECTION, NULL);
   self->socket = g_object_ref (socket);
   return self;
+}
+
+/**
+ * rd_rdp_connection_set_server_name:
+ * @name: (nullable): the name to send as SNI in the TLS handshake
+ *
+ * RDP clients connect by name without SNI mattering, but an HTTPS front (an RD
+ * Gateway, a reverse proxy) may choose its certificate by it.
+ */
+void
+rd_rdp_connection_set_server_name (RdRdpConnection *self,
+                                   const char      *name)
+{
+  g_return_if_fail (RD_IS_RDP_CONNECTION (self));
+  g_return_if_fail (self->ssl == NULL);
+
+  g_free (self->server_name);
+  self->server_name = g_strdup (name);
 }
 
 GSocket *
@@ -196,6 +216,17 @@ rd_rdp_connection_negotiate (RdRdpConnection  *self,
           if (pdu_length > 0 && have > (gsize) pdu_length)
             have = (gsize) pdu_length;  /* the server spoke before its turn: ignore the rest */
         }
+    }
+
+  /* Some servers (xrdp to an RDSAAD offer) answer an offer they will not take
+   * with an X.224 Data TPDU carrying an MCS Disconnect Provider Ultimatum, or a
+   * Disconnect Request: a refusal, not a broken service. */
+  if (have > RD_TPKT_HEADER_LENGTH + 1 &&
+      ((buffer[RD_TPKT_HEADER_LENGTH + 1] & 0xF0) == 0xF0 || (buffer[RD_TPKT_HEADER_LENGTH + 1] & 0xF0) == 0x80))
+    {
+      g_set_error (error, RD_RDP_ERROR, RD_RDP_ERROR_REFUSED,
+                   "the server answered with a disconnect instead of a connection confirm");
+      return FALSE;
     }
 
   if (!rd_x224_decode_connection_confirm (buffer, have, &self->confirm, &proto_error))
@@ -334,6 +365,8 @@ rd_rdp_connection_start_tls (RdRdpConnection  *self,
 
   self->ssl = SSL_new (self->ssl_ctx);
   SSL_set_fd (self->ssl, g_socket_get_fd (self->socket));
+  if (self->server_name != NULL)
+    SSL_set_tlsext_host_name (self->ssl, self->server_name);
 
   for (;;)
     {

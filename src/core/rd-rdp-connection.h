@@ -33,6 +33,7 @@ typedef enum
   RD_RDP_ERROR_PROTOCOL,   /* the answer was not what the protocol allows */
   RD_RDP_ERROR_TLS,        /* the TLS handshake failed (alert, no common version or cipher) */
   RD_RDP_ERROR_FAILED,
+  RD_RDP_ERROR_REFUSED,    /* the server answered with a disconnect instead of a confirm */
 } RdRdpError;
 
 GQuark rd_rdp_error_quark (void);
@@ -49,6 +50,8 @@ G_DECLARE_FINAL_TYPE (RdRdpConnection, rd_rdp_connection, RD, RDP_CONNECTION, GO
 
 RdRdpConnection *rd_rdp_connection_new             (GSocket         *socket);
 GSocket         *rd_rdp_connection_get_socket      (RdRdpConnection *self);
+void             rd_rdp_connection_set_server_name (RdRdpConnection *self,
+                                                    const char      *name);
 RdPhase          rd_rdp_connection_get_phase       (RdRdpConnection *self);
 gboolean         rd_rdp_connection_negotiate       (RdRdpConnection *self,
                                                     guint32          requested_protocols,

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "rd-dns-check.h"
 #include "rd-net.h"
 #include "rd-target.h"
@@ -128,6 +130,83 @@ join_addresses (GPtrArray *addresses)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/**
+ * rd_dns_resolve:
+ * @host: a name to look up (not an address)
+ * @deadline_us: monotonic time by which the answers must be in
+ * @answer: (out caller-allocates): what came back; free with rd_dns_answer_clear()
+ *
+ * Looks up A and AAAA at once. The worker thread has no main loop: the lookups
+ * run on a private context that this thread iterates until the answers, the
+ * deadline or a cancel.
+ */
+void
+rd_dns_resolve (const char   *host,
+                gint64        deadline_us,
+                GCancellable *cancellable,
+                RdDnsAnswer  *answer)
+{
+  g_autoptr(GMainContext) main_context = g_main_context_new ();
+  g_autoptr(GResolver) resolver = NULL;
+  g_autoptr(GCancellable) lookups = g_cancellable_new ();
+  gint64 started = g_get_monotonic_time ();
+  Forward forward = { 0, };
+
+  memset (answer, 0, sizeof *answer);
+  answer->addresses = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_main_context_push_thread_default (main_context);
+  resolver = g_resolver_get_default ();
+
+  forward.pending = 2;
+  g_resolver_lookup_by_name_with_flags_async (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY,
+                                              lookups, forward_done_cb, slot_new (&forward, 0));
+  g_resolver_lookup_by_name_with_flags_async (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY,
+                                              lookups, forward_done_cb, slot_new (&forward, 1));
+  answer->answered = rd_net_wait_until (main_context, forward_is_done, &forward, deadline_us, cancellable);
+  answer->lookup_ms = (double) (g_get_monotonic_time () - started) / 1000.0;
+
+  /* Let the cancelled lookups call back so that nothing refers to this stack frame. */
+  g_cancellable_cancel (lookups);
+  rd_net_wait_until (main_context, forward_is_done, &forward, g_get_monotonic_time () + G_USEC_PER_SEC, NULL);
+  g_main_context_pop_thread_default (main_context);
+
+  for (guint family = 0; family < 2; family++)
+    {
+      for (GList *l = forward.addresses[family]; l != NULL; l = l->next)
+        g_ptr_array_add (answer->addresses, g_object_ref (l->data));
+      g_list_free_full (forward.addresses[family], g_object_unref);
+      answer->errors[family] = forward.errors[family];
+    }
+}
+
+void
+rd_dns_answer_clear (RdDnsAnswer *answer)
+{
+  g_clear_pointer (&answer->addresses, g_ptr_array_unref);
+  g_clear_error (&answer->errors[0]);
+  g_clear_error (&answer->errors[1]);
+}
+
+/**
+ * rd_dns_answer_get_failure:
+ *
+ * Returns: (nullable): why no address came back, as a report key: "timeout",
+ *   "server-failure" or "not-found"; %NULL when there are addresses
+ */
+const char *
+rd_dns_answer_get_failure (const RdDnsAnswer *answer)
+{
+  if (answer->addresses != NULL && answer->addresses->len > 0)
+    return NULL;
+  if (!answer->answered)
+    return "timeout";
+  if (g_error_matches (answer->errors[0], G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE) ||
+      g_error_matches (answer->errors[1], G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
+    return "server-failure";
+  return "not-found";
+}
+
 static RdCheckResult *
 rd_dns_check_run (RdCheck        *check,
                   RdCheckContext *context,
@@ -136,17 +215,15 @@ rd_dns_check_run (RdCheck        *check,
   RdTarget *target = rd_check_context_get_target (context);
   const char *host = rd_target_get_host (target);
   gint64 deadline = rd_check_context_get_deadline (context);
-  gint64 started = g_get_monotonic_time ();
   g_autoptr(GMainContext) main_context = NULL;
   g_autoptr(GResolver) resolver = NULL;
   g_autoptr(GCancellable) lookups = NULL;
-  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *addresses;
   JsonObject *evidence = json_object_new ();
   JsonArray *list = json_array_new ();
-  Forward forward = { 0, };
+  RdDnsAnswer answer;
   Reverse reverse = { 0, };
-  gboolean answered;
-  double lookup_ms;
+  const char *failure;
 
   json_object_set_string_member (evidence, "query", host);
   json_object_set_boolean_member (evidence, "ip_literal", rd_target_is_ip_literal (target));
@@ -163,30 +240,19 @@ rd_dns_check_run (RdCheck        *check,
                                        evidence);
     }
 
-  /* The worker thread has no main loop: the lookups run on a private context
-   * that this thread iterates until the answers, the deadline or a cancel. */
-  main_context = g_main_context_new ();
-  g_main_context_push_thread_default (main_context);
-  resolver = g_resolver_get_default ();
-  lookups = g_cancellable_new ();
-
-  forward.pending = 2;
-  g_resolver_lookup_by_name_with_flags_async (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY,
-                                              lookups, forward_done_cb, slot_new (&forward, 0));
-  g_resolver_lookup_by_name_with_flags_async (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY,
-                                              lookups, forward_done_cb, slot_new (&forward, 1));
-  answered = rd_net_wait_until (main_context, forward_is_done, &forward, deadline, cancellable);
-  lookup_ms = (double) (g_get_monotonic_time () - started) / 1000.0;
-  json_object_set_double_member (evidence, "lookup_ms", lookup_ms);
-
-  for (guint family = 0; family < 2; family++)
-    for (GList *l = forward.addresses[family]; l != NULL; l = l->next)
-      g_ptr_array_add (addresses, g_object_ref (l->data));
+  rd_dns_resolve (host, deadline, cancellable, &answer);
+  addresses = answer.addresses;
+  json_object_set_double_member (evidence, "lookup_ms", answer.lookup_ms);
 
   if (addresses->len > 0)
     {
       gint64 reverse_deadline = MIN (deadline - 50 * G_TIME_SPAN_MILLISECOND,
                                      g_get_monotonic_time () + REVERSE_BUDGET_US);
+
+      main_context = g_main_context_new ();
+      g_main_context_push_thread_default (main_context);
+      resolver = g_resolver_get_default ();
+      lookups = g_cancellable_new ();
 
       reverse.names = g_ptr_array_new_full (addresses->len, g_free);
       g_ptr_array_set_size (reverse.names, addresses->len);
@@ -198,32 +264,26 @@ rd_dns_check_run (RdCheck        *check,
       for (guint i = 0; i < addresses->len; i++)
         json_array_add_object_element (list, address_to_json (g_ptr_array_index (addresses, i),
                                                               g_ptr_array_index (reverse.names, i)));
-    }
 
-  /* Let the cancelled lookups call back so that nothing refers to this stack frame. */
-  g_cancellable_cancel (lookups);
-  rd_net_wait_until (main_context, forward_is_done, &forward, g_get_monotonic_time () + G_USEC_PER_SEC, NULL);
-  if (reverse.names != NULL)
-    rd_net_wait_until (main_context, reverse_is_done, &reverse, g_get_monotonic_time () + G_USEC_PER_SEC, NULL);
-  g_main_context_pop_thread_default (main_context);
+      /* Let the cancelled lookups call back so that nothing refers to this stack frame. */
+      g_cancellable_cancel (lookups);
+      rd_net_wait_until (main_context, reverse_is_done, &reverse, g_get_monotonic_time () + G_USEC_PER_SEC, NULL);
+      g_main_context_pop_thread_default (main_context);
+      g_clear_pointer (&reverse.names, g_ptr_array_unref);
+    }
 
   for (guint family = 0; family < 2; family++)
-    {
-      const char *key = family == 0 ? "ipv4_error" : "ipv6_error";
+    if (answer.errors[family] != NULL)
+      json_object_set_string_member (evidence, family == 0 ? "ipv4_error" : "ipv6_error",
+                                     answer.errors[family]->message);
 
-      if (forward.errors[family] != NULL)
-        json_object_set_string_member (evidence, key, forward.errors[family]->message);
-      g_list_free_full (forward.addresses[family], g_object_unref);
-    }
-
-  if (addresses->len > 0)
+  failure = rd_dns_answer_get_failure (&answer);
+  if (failure == NULL)
     {
       g_autofree char *joined = join_addresses (addresses);
-      g_autofree char *time_text = rd_format_ms (lookup_ms);
+      g_autofree char *time_text = rd_format_ms (answer.lookup_ms);
 
-      g_clear_error (&forward.errors[0]);
-      g_clear_error (&forward.errors[1]);
-      g_clear_pointer (&reverse.names, g_ptr_array_unref);
+      rd_dns_answer_clear (&answer);
       return rd_check_result_new_take ("dns", RD_CHECK_STATUS_PASS,
                                        g_strdup_printf (_("%s is %s (%s ms)"),
                                                         rd_target_get_display_host (target),
@@ -231,34 +291,20 @@ rd_dns_check_run (RdCheck        *check,
                                        evidence);
     }
 
-  g_clear_pointer (&reverse.names, g_ptr_array_unref);
-
-  if (!answered)
-    {
-      g_clear_error (&forward.errors[0]);
-      g_clear_error (&forward.errors[1]);
-      json_object_set_string_member (evidence, "failure", "timeout");
-      return rd_check_result_new_take ("dns", RD_CHECK_STATUS_FAIL,
-                                       g_strdup_printf (_("No answer about %s from the name servers in time"),
-                                                        rd_target_get_display_host (target)),
-                                       evidence);
-    }
-
-  {
-    gboolean temporary = g_error_matches (forward.errors[0], G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE) ||
-                         g_error_matches (forward.errors[1], G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE);
-
-    g_clear_error (&forward.errors[0]);
-    g_clear_error (&forward.errors[1]);
-    json_object_set_string_member (evidence, "failure", temporary ? "server-failure" : "not-found");
+  rd_dns_answer_clear (&answer);
+  json_object_set_string_member (evidence, "failure", failure);
+  if (g_str_equal (failure, "timeout"))
     return rd_check_result_new_take ("dns", RD_CHECK_STATUS_FAIL,
-                                     temporary
-                                       ? g_strdup_printf (_("The name servers could not look up %s"),
-                                                          rd_target_get_display_host (target))
-                                       : g_strdup_printf (_("No computer called %s is known to the name servers"),
-                                                          rd_target_get_display_host (target)),
+                                     g_strdup_printf (_("No answer about %s from the name servers in time"),
+                                                      rd_target_get_display_host (target)),
                                      evidence);
-  }
+  return rd_check_result_new_take ("dns", RD_CHECK_STATUS_FAIL,
+                                   g_str_equal (failure, "server-failure")
+                                     ? g_strdup_printf (_("The name servers could not look up %s"),
+                                                        rd_target_get_display_host (target))
+                                     : g_strdup_printf (_("No computer called %s is known to the name servers"),
+                                                        rd_target_get_display_host (target)),
+                                   evidence);
 }
 
 static void

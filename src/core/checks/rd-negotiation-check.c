@@ -54,10 +54,12 @@ typedef enum
   OUTCOME_TIMEOUT,
   OUTCOME_INVALID,
   OUTCOME_CANCELLED,
+  OUTCOME_DISCONNECT,      /* an X.224 disconnect instead of a Confirm: refused */
 } Outcome;
 
 static const char * const outcome_names[] = {
   "selected", "failure", "legacy", "no-connection", "closed", "reset", "timeout", "invalid", "cancelled",
+  "disconnect",
 };
 
 typedef struct
@@ -111,6 +113,8 @@ probe_thread (gpointer data)
         probe->outcome = OUTCOME_RESET;
       else if (g_error_matches (error, RD_RDP_ERROR, RD_RDP_ERROR_TIMEOUT))
         probe->outcome = OUTCOME_TIMEOUT;
+      else if (g_error_matches (error, RD_RDP_ERROR, RD_RDP_ERROR_REFUSED))
+        probe->outcome = OUTCOME_DISCONNECT;
       else
         probe->outcome = OUTCOME_INVALID;
       probe->error = g_strdup (error->message);
@@ -135,7 +139,7 @@ static gboolean
 probe_answered (const Probe *probe)
 {
   return probe->outcome == OUTCOME_SELECTED || probe->outcome == OUTCOME_FAILURE ||
-         probe->outcome == OUTCOME_LEGACY;
+         probe->outcome == OUTCOME_LEGACY || probe->outcome == OUTCOME_DISCONNECT;
 }
 
 static const char *
@@ -271,6 +275,8 @@ rd_negotiation_check_run (RdCheck        *check,
         n_timeout++;
       if (probe->outcome == OUTCOME_CLOSED || probe->outcome == OUTCOME_RESET || probe->outcome == OUTCOME_INVALID)
         n_closed++;
+      if (probe->outcome == OUTCOME_DISCONNECT)
+        json_object_set_string_member (failure_codes, probe->offer->key, "DISCONNECT");
       if (probe->outcome == OUTCOME_FAILURE)
         {
           const char *name = rd_neg_failure_to_string (probe->confirm.failure_code);

@@ -97,27 +97,6 @@ sample_handshakes (GSocketAddress *address,
   return object;
 }
 
-static RdTcpState
-overall_state (RdConnectOutcome *outcomes,
-               guint             n)
-{
-  gboolean any[RD_TCP_ERROR + 1] = { FALSE, };
-
-  for (guint i = 0; i < n; i++)
-    any[outcomes[i].state] = TRUE;
-
-  /* The most hopeful state wins: one open address is enough to connect. */
-  if (any[RD_TCP_OPEN])
-    return RD_TCP_OPEN;
-  if (any[RD_TCP_TIMEOUT])
-    return RD_TCP_TIMEOUT;
-  if (any[RD_TCP_REFUSED])
-    return RD_TCP_REFUSED;
-  if (any[RD_TCP_UNREACHABLE])
-    return RD_TCP_UNREACHABLE;
-  return RD_TCP_ERROR;
-}
-
 static char *
 describe_closed (RdTcpState  state,
                  const char *where)
@@ -192,7 +171,7 @@ rd_tcp_check_run (RdCheck        *check,
         }
     }
 
-  state = overall_state (outcomes, addresses->len);
+  state = rd_connect_outcomes_state (outcomes, addresses->len);
   json_object_set_string_member (evidence, "state", rd_tcp_state_to_string (state));
 
   if (g_cancellable_is_cancelled (cancellable))

@@ -107,24 +107,6 @@ failure_kind (const GError *error)
   return "error";
 }
 
-/* Dates in the certificate against this machine's clock, recorded as evidence
- * so that the diagnosis itself needs no clock. */
-static gboolean
-note_validity (JsonObject *certificate)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) not_before = g_date_time_new_from_iso8601 (json_object_get_string_member (certificate, "not_before"), NULL);
-  g_autoptr(GDateTime) not_after = g_date_time_new_from_iso8601 (json_object_get_string_member (certificate, "not_after"), NULL);
-  gboolean expired = not_after != NULL && g_date_time_compare (now, not_after) > 0;
-  gboolean early = not_before != NULL && g_date_time_compare (now, not_before) < 0;
-
-  json_object_set_boolean_member (certificate, "expired", expired);
-  json_object_set_boolean_member (certificate, "not_yet_valid", early);
-  if (not_after != NULL)
-    json_object_set_int_member (certificate, "days_left", g_date_time_difference (not_after, now) / G_TIME_SPAN_DAY);
-  return expired || early;
-}
-
 static void
 describe_session (JsonObject      *evidence,
                   RdRdpConnection *connection)
@@ -139,7 +121,9 @@ describe_session (JsonObject      *evidence,
     {
       JsonObject *certificate = rd_certificate_describe (peer, chain != NULL ? (guint) sk_X509_num (chain) : 1);
 
-      note_validity (certificate);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      rd_certificate_note_validity (certificate, now);
       json_object_set_object_member (evidence, "certificate", certificate);
     }
   else
@@ -171,7 +155,7 @@ rd_tls_check_run (RdCheck        *check,
   VersionProbe probes[G_N_ELEMENTS (versions)] = { { 0, } };
   GThread *threads[G_N_ELEMENTS (versions)];
   JsonObject *evidence = json_object_new ();
-  JsonObject *accepted = json_object_new ();
+  JsonObject *accepted;
   gboolean default_ok, any_version = FALSE, modern = FALSE;
   RdRdpConnection *best_probe = NULL;
   JsonObject *certificate;
@@ -184,6 +168,7 @@ rd_tls_check_run (RdCheck        *check,
                                        evidence);
     }
 
+  accepted = json_object_new ();
   /* the version probes go to the address the negotiation used */
   addresses = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (addresses, g_socket_get_remote_address (rd_rdp_connection_get_socket (connection), NULL));
