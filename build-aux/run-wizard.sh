@@ -19,7 +19,7 @@ trap cleanup EXIT INT TERM
 
 if [ $# -eq 0 ]; then
   server_out=$(mktemp)
-  "$build/tests/server/rdp-doctor-test-server" --listen 127.0.0.1 --port 0 >"$server_out" &
+  "$build/tests/server/rdp-doctor-test-server" --listen 127.0.0.1 --port 0 >"$server_out" 2>/dev/null &
   server_pid=$!
   for _ in $(seq 100); do grep -q '^LISTENING ' "$server_out" && break; sleep 0.05; done
   port=$(awk '/^LISTENING /{print $3}' "$server_out")
@@ -38,7 +38,10 @@ else
   GSETTINGS_BACKEND=memory ADW_DISABLE_PORTAL=1 xvfb-run -a -s '-screen 0 1280x1024x24' dbus-run-session -- \
     sh -c '"$1" "$2" & app=$!
            wid=$(timeout 20 xdotool search --sync --onlyvisible --name "RDP Doctor" | head -1)
-           sleep 4; import -window "$wid" "$3"; kill $app; wait $app 2>/dev/null' \
+           sleep 4
+           import -window "${wid:-root}" "$3"
+           kill "$app"
+           wait "$app" 2>/dev/null || true   # it ends by our SIGTERM: not a failure' \
     sh "$build/src/app/rdp-doctor" "$1" "$shot"
   echo "The wizard's diagnosis is in $shot" >&2
 fi

@@ -12,7 +12,12 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include <gio/gunixinputstream.h>
+
 #include "rd-core.h"
+#include "rd-server-evidence.h"
+#include "rd-server-script.h"
+#include "rd-gateway-check.h"
 #include "rd-x224.h"
 
 /* Exit codes are a contract (DESIGN.md). */
@@ -100,6 +105,77 @@ parse_client_security (const char    *text,
   return TRUE;
 }
 
+/* Reads what the evidence script printed, from a file or "-" (standard
+ * input). It stops a little past what the import accepts, so that a huge
+ * file is refused without being read whole. */
+static GBytes *
+read_evidence (const char  *path,
+               GError     **error)
+{
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  gsize limit = 2 * RD_SERVER_EVIDENCE_MAX_SIZE + 4;
+  guint8 buffer[8192];
+
+  if (g_str_equal (path, "-"))
+    stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      stream = G_INPUT_STREAM (g_file_read (file, NULL, error));
+      if (stream == NULL)
+        return NULL;
+    }
+  while (data->len <= limit)
+    {
+      gssize n = g_input_stream_read (stream, buffer, sizeof buffer, NULL, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      g_byte_array_append (data, buffer, (guint) n);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+/* One PowerShell script with the server-side steps of every fix offered for
+ * the causes found */
+static gboolean
+write_fix_script (RdDiagnosis  *diagnosis,
+                  const char   *path,
+                  GError      **error)
+{
+  g_autoptr(RdServerScript) script = rd_server_script_new (diagnosis);
+  GPtrArray *causes = rd_diagnosis_get_causes (diagnosis);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *where = NULL;
+  gsize length;
+  const char *data;
+
+  for (guint i = 0; i < causes->len; i++)
+    if (!rd_server_script_add_cause (script, rd_cause_get_id (g_ptr_array_index (causes, i)), error))
+      return FALSE;
+
+  if (rd_server_script_get_n_steps (script) == 0)
+    {
+      g_printerr (_("%s: none of the fixes for the causes found has a step to run on the server, so no fix script was written.\n"),
+                  g_get_prgname ());
+      return TRUE;
+    }
+
+  bytes = rd_server_script_to_bytes (script);
+  data = g_bytes_get_data (bytes, &length);
+  if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    return FALSE;
+
+  where = rd_target_to_string (rd_diagnosis_get_target (diagnosis));
+  g_printerr (_("%s: the fix script for %s (%u steps) is in %s. Run it on the server in PowerShell as an administrator; add -DryRun to see first what it would do.\n"),
+              g_get_prgname (), where, rd_server_script_get_n_steps (script), path);
+  return TRUE;
+}
+
 static void
 setup_locale (void)
 {
@@ -119,6 +195,11 @@ main (int   argc,
   gboolean version = FALSE;
   g_autofree char *code_text = NULL;
   g_autofree char *client_security = NULL;
+  g_autofree char *evidence_file = NULL;
+  g_autofree char *fix_script_file = NULL;
+  gboolean evidence_script = FALSE;
+  g_autoptr(RdCheckResult) server_evidence = NULL;
+  g_autofree char *gateway_text = NULL;
   g_autoptr(RdErrorCode) error_code = NULL;
   RdUserReport report = { FALSE, 0, NULL };
   double timeout_seconds = RD_RUNNER_DEFAULT_DEADLINE_MS / 1000.0;
@@ -132,6 +213,14 @@ main (int   argc,
       N_("The error the client showed, such as 0x904:0x7 or ERRCONNECT_CONNECT_TRANSPORT_FAILED"), N_("CODE") },
     { "client-security", 0, 0, G_OPTION_ARG_STRING, &client_security,
       N_("What the client is set to offer: rdp, tls, nla, or a comma-separated list"), N_("LIST") },
+    { "gateway", 'g', 0, G_OPTION_ARG_STRING, &gateway_text,
+      N_("Connect through this Remote Desktop Gateway, and check it (port 443 unless given)"), N_("HOST[:PORT]") },
+    { "evidence", 0, 0, G_OPTION_ARG_FILENAME, &evidence_file,
+      N_("Use the server’s own evidence: what the evidence script printed on the server (- reads standard input)"), N_("FILE") },
+    { "evidence-script", 0, 0, G_OPTION_ARG_NONE, &evidence_script,
+      N_("Print the read-only PowerShell script that collects the server’s evidence, and exit"), NULL },
+    { "fix-script", 0, 0, G_OPTION_ARG_FILENAME, &fix_script_file,
+      N_("Save the server-side steps of the fixes for the causes found as one PowerShell script"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &arguments, NULL, N_("HOST[:PORT]") },
     G_OPTION_ENTRY_NULL
@@ -139,6 +228,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(RdTarget) target = NULL;
+  g_autoptr(RdTarget) gateway = NULL;
   g_autoptr(RdRunner) runner = NULL;
   g_autoptr(RdDiagnosis) diagnosis = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
@@ -149,6 +239,9 @@ main (int   argc,
 
   setup_locale ();
   g_set_prgname ("rdp-doctor-cli");
+  /* The gateway probe must speak HTTP/1.1 as RD Gateway clients do; libsoup 3.2
+   * offers HTTP/2 unless told so, and reads this before any thread starts. */
+  g_setenv ("SOUP_FORCE_HTTP1", "1", FALSE);
 
   context = g_option_context_new (_("HOST[:PORT] — find out why a Remote Desktop connection fails"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -169,6 +262,14 @@ main (int   argc,
     {
       g_print ("rdp-doctor-cli %s\n", PACKAGE_VERSION);
       return EXIT_NO_PROBLEM;
+    }
+  if (evidence_script)
+    {
+      g_autoptr(GBytes) script = rd_server_evidence_get_script ();
+      gsize length;
+      const char *data = g_bytes_get_data (script, &length);
+
+      return fwrite (data, 1, length, stdout) == length && fflush (stdout) == 0 ? EXIT_NO_PROBLEM : EXIT_INTERNAL;
     }
   if (arguments == NULL || g_strv_length (arguments) != 1)
     {
@@ -206,8 +307,37 @@ main (int   argc,
       return EXIT_BAD_INPUT;
     }
 
+  if (gateway_text != NULL)
+    {
+      gateway = rd_target_parse (gateway_text, RD_DEFAULT_GATEWAY_PORT, &error);
+      if (gateway == NULL)
+        {
+          /* Translators: the first %s is the program, the second what was typed after --gateway */
+          g_printerr (_("%s: the Remote Desktop Gateway “%s” is not valid: %s\n"),
+                      g_get_prgname (), gateway_text, error->message);
+          return EXIT_BAD_INPUT;
+        }
+    }
+
+  /* The server's evidence is read before anything is probed: bad input
+   * stops here. */
+  if (evidence_file != NULL)
+    {
+      g_autoptr(GBytes) bytes = read_evidence (evidence_file, &error);
+
+      if (bytes != NULL)
+        server_evidence = rd_server_evidence_import_bytes (bytes, &error);
+      if (server_evidence == NULL)
+        {
+          g_printerr ("%s: --evidence %s: %s\n", g_get_prgname (), evidence_file, error->message);
+          return EXIT_BAD_INPUT;
+        }
+    }
+
   runner = rd_checks_new_runner ();
   rd_runner_set_deadline_ms (runner, (guint) (timeout_seconds * 1000.0 + 0.5));
+  if (gateway != NULL)
+    rd_runner_set_option (runner, RD_OPTION_GATEWAY, g_variant_new_string (gateway_text));
 
   loop = g_main_loop_new (NULL, FALSE);
   cancellable = g_cancellable_new ();
@@ -231,6 +361,8 @@ main (int   argc,
       return EXIT_INTERNAL;
     }
 
+  if (server_evidence != NULL)
+    g_ptr_array_add (cli.results, g_object_ref (server_evidence));
   diagnosis = rd_diagnosis_new_with_report (target, cli.results, rd_catalog_get_default (), &report);
   g_ptr_array_unref (cli.results);
 
@@ -246,6 +378,12 @@ main (int   argc,
       g_autofree char *text = rd_diagnosis_to_text (diagnosis);
 
       g_print ("%s", text);
+    }
+
+  if (fix_script_file != NULL && !write_fix_script (diagnosis, fix_script_file, &error))
+    {
+      g_printerr ("%s: --fix-script %s: %s\n", g_get_prgname (), fix_script_file, error->message);
+      return EXIT_BAD_INPUT;
     }
 
   status = rd_diagnosis_found_problems (diagnosis) ? EXIT_PROBLEMS : EXIT_NO_PROBLEM;

@@ -11,8 +11,9 @@
 
 G_BEGIN_DECLS
 
-/* A command a fix step shows, copies or saves; {host}, {port} and {address}
- * (the first resolved address) are filled in, quoted. @shell is "powershell" (for the
+/* A command a fix step shows, copies or saves; {host} and {port} are filled
+ * in, quoted for the shell. (Action arguments may also hold {address}, the
+ * first resolved address, which whoever runs the action fills in.) @shell is "powershell" (for the
  * Windows host) or "sh" (this machine). Never translated. */
 typedef struct
 {

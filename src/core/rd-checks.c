@@ -9,6 +9,8 @@
 #include "rd-checks.h"
 #include "rd-credssp-check.h"
 #include "rd-dns-check.h"
+#include "rd-gateway-check.h"
+#include "rd-local-check.h"
 #include "rd-negotiation-check.h"
 #include "rd-tcp-check.h"
 #include "rd-tls-check.h"
@@ -28,6 +30,8 @@ rd_checks_new_runner (void)
     rd_negotiation_check_new,
     rd_tls_check_new,
     rd_credssp_check_new,
+    rd_gateway_check_new,
+    rd_local_check_new,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (constructors); i++)

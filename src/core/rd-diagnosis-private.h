@@ -24,6 +24,8 @@ void                rd_diagnosis_rule_out    (RdDiagnosis   *self,
                                               const char    *cause_id,
                                               const char    *reason);
 const RdUserReport *rd_diagnosis_get_report  (RdDiagnosis   *self);
+void                rd_diagnosis_rule_server (RdDiagnosis   *self);
+void                rd_diagnosis_rule_paths  (RdDiagnosis   *self);
 
 JsonObject         *rd_evidence_get_object   (RdCheckResult *result,
                                               const char    *member);

@@ -167,6 +167,17 @@ diagnose_port (RdDiagnosis *self)
 }
 
 
+static gboolean
+only_disconnects (JsonObject *failures)
+{
+  g_autoptr(GList) members = json_object_get_members (failures);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (g_strcmp0 (json_object_get_string_member_with_default (failures, l->data, ""), "DISCONNECT") != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* The server's answers to the security offers (rdp-facts.md §1.2). Server
  * policy alone is no fault: a host that insists on NLA is healthy for every
  * client that does NLA. It becomes the cause when the user's client cannot
@@ -195,7 +206,8 @@ diagnose_negotiation (RdDiagnosis *self)
         n_timeout++;
       else if (g_str_equal (outcome, "closed") || g_str_equal (outcome, "reset") || g_str_equal (outcome, "invalid"))
         n_closed++;
-      else if (g_str_equal (outcome, "selected") || g_str_equal (outcome, "failure") || g_str_equal (outcome, "legacy"))
+      else if (g_str_equal (outcome, "selected") || g_str_equal (outcome, "failure") ||
+               g_str_equal (outcome, "legacy") || g_str_equal (outcome, "disconnect"))
         n_answered++;
     }
 
@@ -235,6 +247,9 @@ diagnose_negotiation (RdDiagnosis *self)
         {
           const char *name = json_object_get_string_member_with_default (failures, l->data, "");
 
+          /* an unknown failure code is kept as its number: no name to match */
+          if (name == NULL)
+            continue;
           if (g_str_equal (name, "HYBRID_REQUIRED_BY_SERVER"))
             rd_diagnosis_suggest (self, "nla-required", 0.6, negotiation,
                                   _("The server answered every offer with HYBRID_REQUIRED_BY_SERVER: it wants Network Level Authentication."));
@@ -247,6 +262,9 @@ diagnose_negotiation (RdDiagnosis *self)
           else if (g_str_equal (name, "SSL_NOT_ALLOWED_BY_SERVER"))
             rd_diagnosis_suggest (self, "rdp-security-only", 0.6, negotiation,
                                   _("The server answered SSL_NOT_ALLOWED_BY_SERVER: it only allows Standard RDP Security."));
+          else if (g_str_equal (name, "DISCONNECT") && only_disconnects (failures))
+            rd_diagnosis_suggest (self, "service-unresponsive", 0.6, negotiation,
+                                  _("The server answered the offers with a disconnect instead of a negotiation: it denies the connection at the first step."));
           else if (g_str_equal (name, "INCONSISTENT_FLAGS"))
             rd_diagnosis_suggest (self, "client-broken", 0.4, negotiation,
                                   _("The server answered INCONSISTENT_FLAGS: the security requested does not match what is already in effect, usually a client or proxy fault."));
@@ -290,6 +308,21 @@ signature_is_weak (const char *algorithm)
   return strstr (lower, "sha1") != NULL || strstr (lower, "md5") != NULL;
 }
 
+static gboolean
+certificate_lists_addresses (JsonObject *certificate)
+{
+  JsonNode *node = json_object_get_member (certificate, "san");
+  JsonArray *san = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  for (guint i = 0; san != NULL && i < json_array_get_length (san); i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (json_array_get_string_element (san, i));
+      if (address != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 diagnose_tls (RdDiagnosis *self)
 {
@@ -311,6 +344,12 @@ diagnose_tls (RdDiagnosis *self)
              _("The server chose a secure (TLS) connection, then dropped it as soon as the handshake began: the mark of a certificate whose private key the service cannot read."));
   else if (rd_check_result_get_status (tls) == RD_CHECK_STATUS_FAIL && g_strcmp0 (failure, "timeout") == 0)
     rd_diagnosis_suggest (self, "service-unresponsive", 0.6, tls, NULL);
+  else if (rd_check_result_get_status (tls) == RD_CHECK_STATUS_FAIL && g_strcmp0 (failure, "tls") == 0 &&
+           versions != NULL &&
+           rd_evidence_get_tristate (versions, "1.0") != 1 && rd_evidence_get_tristate (versions, "1.1") != 1 &&
+           rd_evidence_get_tristate (versions, "1.2") != 1 && rd_evidence_get_tristate (versions, "1.3") != 1)
+    rd_diagnosis_suggest (self, "cert-key-inaccessible", 0.65, tls,
+                          _("The server chose a secure (TLS) connection, but no TLS handshake with it succeeds at any version: it cannot use its certificate."));
 
   /* legacy only if a handshake worked once this machine's policy was lowered */
   if (!json_object_get_boolean_member_with_default (evidence, "default_policy_ok", TRUE) && versions != NULL &&
@@ -341,16 +380,17 @@ diagnose_tls (RdDiagnosis *self)
       (g_strcmp0 (json_object_get_string_member_with_default (certificate, "key_type", NULL), "RSA") == 0 &&
        json_object_get_int_member_with_default (certificate, "key_bits", 4096) < 2048))
     {
-      g_autofree char *why = g_strdup_printf (_("The certificate uses %s with a %" G_GINT64_FORMAT "-bit %s key."),
+      g_autofree char *why = g_strdup_printf (_("The certificate uses %s with a %lld-bit %s key."),
                                               json_object_get_string_member_with_default (certificate, "signature_algorithm", "?"),
-                                              json_object_get_int_member_with_default (certificate, "key_bits", 0),
+                                              (long long) json_object_get_int_member_with_default (certificate, "key_bits", 0),
                                               json_object_get_string_member_with_default (certificate, "key_type", "?"));
       rd_diagnosis_suggest (self, "cert-weak", 0.6, tls, why);
     }
 
-  /* Only a typed name can be compared: connecting by address always draws a
-   * certificate warning with Windows' self-signed certificates, and works. */
-  if (!rd_target_is_ip_literal (self->target) &&
+  /* A typed name is compared; a typed address only when the certificate lists
+   * addresses at all: Windows' self-signed certificates never do, and
+   * connecting to them by address draws a warning but works. */
+  if ((!rd_target_is_ip_literal (self->target) || certificate_lists_addresses (certificate)) &&
       !rd_certificate_names_host (certificate, rd_target_get_host (self->target)))
     {
       g_autofree char *why = g_strdup_printf (_("The certificate is for “%s”, not for “%s”."),
@@ -406,8 +446,8 @@ diagnose_identity (RdDiagnosis *self)
 
   if (json_object_get_boolean_member_with_default (evidence, "predates_oracle_fix", FALSE))
     {
-      g_autofree char *why = g_strdup_printf (_("The server speaks CredSSP version %" G_GINT64_FORMAT "; the versions with the 2018 fix are 5 and later."),
-                                              json_object_get_int_member_with_default (evidence, "credssp_version", 0));
+      g_autofree char *why = g_strdup_printf (_("The server speaks CredSSP version %lld; the versions with the 2018 fix are 5 and later."),
+                                              (long long) json_object_get_int_member_with_default (evidence, "credssp_version", 0));
       rd_diagnosis_suggest (self, "credssp-oracle", 0.5, credssp, why);
     }
 
@@ -456,6 +496,17 @@ diagnose_identity (RdDiagnosis *self)
 }
 
 
+/* Through a working RD Gateway this computer never talks to the remote
+ * computer itself, so the direct checks' failures say nothing. */
+static gboolean
+via_gateway (RdDiagnosis *self)
+{
+  RdCheckResult *gateway = rd_diagnosis_find_result (self, "gateway");
+
+  return gateway != NULL &&
+         json_object_get_boolean_member_with_default (rd_check_result_get_evidence (gateway), "is_rd_gateway", FALSE);
+}
+
 static gboolean
 check_usable (RdDiagnosis *self,
               const char  *check_id)
@@ -476,7 +527,7 @@ diagnose_server_side (RdDiagnosis *self)
   RdErrorCode *code = self->report.error_code;
   gboolean observable_ok;
 
-  if (rd_diagnosis_find_result (self, "tcp") != NULL &&
+  if (!via_gateway (self) && rd_diagnosis_find_result (self, "tcp") != NULL &&
       g_strcmp0 (rd_evidence_get_string (rd_diagnosis_find_result (self, "tcp"), "state"), "timeout") == 0)
     rd_diagnosis_suggest (self, "network-profile-public", 0.5, rd_diagnosis_find_result (self, "tcp"),
                           _("Connection attempts are dropped without an answer, which is what Windows does on a network it treats as Public."));
@@ -647,7 +698,9 @@ rd_diagnosis_new_with_report (RdTarget           *target,
   diagnose_negotiation (self);
   diagnose_tls (self);
   diagnose_identity (self);
+  rd_diagnosis_rule_paths (self);
   diagnose_server_side (self);
+  rd_diagnosis_rule_server (self);
 
   offer_conditional_fixes (self);
   g_ptr_array_sort (self->causes, compare_causes);
@@ -736,13 +789,22 @@ rd_diagnosis_get_top_cause (RdDiagnosis *self)
 gboolean
 rd_diagnosis_found_problems (RdDiagnosis *self)
 {
+  static const char * const direct[] = { "dns", "tcp", "negotiation", "tls", "credssp", NULL };
+  gboolean gateway;
+
   g_return_val_if_fail (RD_IS_DIAGNOSIS (self), FALSE);
 
+  gateway = via_gateway (self);
   if (self->causes->len > 0)
     return TRUE;
   for (guint i = 0; i < self->results->len; i++)
-    if (rd_check_result_get_status (g_ptr_array_index (self->results, i)) == RD_CHECK_STATUS_FAIL)
-      return TRUE;
+    {
+      RdCheckResult *result = g_ptr_array_index (self->results, i);
+
+      if (rd_check_result_get_status (result) == RD_CHECK_STATUS_FAIL &&
+          !(gateway && g_strv_contains (direct, rd_check_result_get_check_id (result))))
+        return TRUE;
+    }
   return FALSE;
 }
 

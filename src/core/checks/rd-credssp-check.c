@@ -154,8 +154,8 @@ rd_credssp_check_run (RdCheck        *check,
       if (error != NULL)
         json_object_set_string_member (evidence, "error", error->message);
       return rd_check_result_new_take ("credssp", RD_CHECK_STATUS_WARN,
-                                       g_strdup_printf (_("CredSSP version %" G_GINT64_FORMAT ", but no NTLM challenge came back"),
-                                                        reply.version),
+                                       g_strdup_printf (_("CredSSP version %lld, but no NTLM challenge came back"),
+                                                        (long long) reply.version),
                                        evidence);
     }
 
@@ -206,17 +206,17 @@ rd_credssp_check_run (RdCheck        *check,
                                      evidence);
   if (old_version)
     return rd_check_result_new_take ("credssp", RD_CHECK_STATUS_WARN,
-                                     g_strdup_printf (_("%s speaks CredSSP version %" G_GINT64_FORMAT ", from before the 2018 security fix"),
+                                     g_strdup_printf (_("%s speaks CredSSP version %lld, from before the 2018 security fix"),
                                                       challenge.nb_computer != NULL ? challenge.nb_computer : "?",
-                                                      reply.version),
+                                                      (long long) reply.version),
                                      evidence);
   return rd_check_result_new_take ("credssp", RD_CHECK_STATUS_PASS,
-                                   g_strdup_printf (_("%s (Windows %s) answers with CredSSP version %" G_GINT64_FORMAT),
+                                   g_strdup_printf (_("%s (Windows %s) answers with CredSSP version %lld"),
                                                     challenge.dns_computer != NULL ? challenge.dns_computer
                                                     : challenge.nb_computer != NULL ? challenge.nb_computer : "?",
                                                     json_object_get_null_member (ntlm, "os_version") ? "?" :
                                                     json_object_get_string_member (ntlm, "os_version"),
-                                                    reply.version),
+                                                    (long long) reply.version),
                                    evidence);
 }
 
