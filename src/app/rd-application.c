@@ -8,6 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "rd-application.h"
 #include "rd-window.h"
 
@@ -109,7 +111,25 @@ rd_application_handle_local_options (GApplication *application,
   return -1;
 }
 
-/* rdp-doctor [HOST[:PORT]]: a target on the command line is checked at once.
+/* An argument is a file when it says so (".rdp"), or when a file of that
+ * name exists where the command ran: a host name has no slash and rarely
+ * names a file. */
+static gboolean
+is_rdp_file (GApplicationCommandLine *command_line,
+             const char              *arg)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *lower = g_ascii_strdown (arg, -1);
+
+  if (g_str_has_suffix (lower, ".rdp"))
+    return TRUE;
+  if (strchr (arg, '/') == NULL)
+    return FALSE;
+  file = g_application_command_line_create_file_for_arg (command_line, arg);
+  return g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_REGULAR;
+}
+
+/* rdp-doctor [HOST[:PORT] | FILE.rdp]: a target on the command line is checked at once.
  * HANDLES_OPEN would turn "host:3389" into a URI with the scheme "host", so
  * the application takes its command line as text. */
 static int
@@ -133,7 +153,13 @@ rd_application_command_line (GApplication            *application,
   window = get_window (self);
   gtk_window_present (GTK_WINDOW (window));
 
-  if (argc == 2)
+  if (argc == 2 && is_rdp_file (command_line, argv[1]))
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, argv[1]);
+
+      rd_window_diagnose_file (window, file);
+    }
+  else if (argc == 2)
     {
       g_autofree char *text = g_filename_to_utf8 (argv[1], -1, NULL, NULL, NULL);
 
@@ -160,7 +186,7 @@ static void
 rd_application_init (RdApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[HOST[:PORT]]"));
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[HOST[:PORT] | FILE.rdp]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Finds out why a Remote Desktop connection to HOST fails."));
 }

@@ -9,7 +9,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "rd-cause-row.h"
-#include "rd-fix-step.h"
 
 struct _RdCauseRow
 {
@@ -18,10 +17,12 @@ struct _RdCauseRow
   /* Template widgets */
   GtkBox         *content_box;
   GtkLabel       *explanation_label;
+  GtkButton      *fix_button;
+  GtkLabel       *note_label;
   GtkLabel       *rank_label;
+  GtkBox         *reasons_box;
 
   RdCause        *cause;
-  guint           n_steps;
 };
 
 G_DEFINE_FINAL_TYPE (RdCauseRow, rd_cause_row, ADW_TYPE_EXPANDER_ROW)
@@ -41,24 +42,11 @@ describe_confidence (double confidence,
   return _("Less likely");
 }
 
-static GtkWidget *
-make_heading (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_widget_set_margin_top (label, 6);
-  return label;
-}
-
 /* What the checks saw that points at this cause, one line each. */
 static void
 add_reasons (RdCauseRow *self)
 {
   GPtrArray *reasons = rd_cause_get_reasons (self->cause);
-  GtkWidget *list = NULL;
 
   for (guint i = 0; reasons != NULL && i < reasons->len; i++)
     {
@@ -70,13 +58,6 @@ add_reasons (RdCauseRow *self)
       if (text == NULL || *text == '\0')
         continue;
 
-      if (list == NULL)
-        {
-          gtk_box_append (self->content_box, make_heading (_("What RDP Doctor saw")));
-          list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-          gtk_box_append (self->content_box, list);
-        }
-
       /* Translators: one observation in a bulleted list */
       line = g_strdup_printf (_("• %s"), text);
       label = gtk_label_new (line);
@@ -84,43 +65,8 @@ add_reasons (RdCauseRow *self)
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_add_css_class (label, "dim-label");
-      gtk_box_append (GTK_BOX (list), label);
-    }
-}
-
-static void
-add_fixes (RdCauseRow *self,
-           RdTarget   *target)
-{
-  const RdCatalogCause *info = rd_cause_get_info (self->cause);
-
-  for (guint i = 0; info != NULL && info->fixes != NULL && i < info->fixes->len; i++)
-    {
-      const RdCatalogFix *fix = g_ptr_array_index (info->fixes, i);
-      GtkWidget *steps;
-      g_autofree char *heading = NULL;
-
-      if (info->fixes->len > 1)
-        /* Translators: the heading of one of several fixes: "Fix 2: Turn Remote Desktop on" */
-        heading = g_strdup_printf (_("Fix %u: %s"), i + 1, fix->title);
-      else
-        /* Translators: the heading of the only fix: "How to fix it: Turn Remote Desktop on" */
-        heading = g_strdup_printf (_("How to fix it: %s"), fix->title);
-      gtk_box_append (self->content_box, make_heading (heading));
-
-      steps = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (steps),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, fix->title,
-                                      -1);
-      gtk_box_append (self->content_box, steps);
-
-      for (guint j = 0; fix->steps != NULL && j < fix->steps->len; j++)
-        {
-          const RdCatalogStep *step = g_ptr_array_index (fix->steps, j);
-
-          gtk_box_append (GTK_BOX (steps), rd_fix_step_new (j + 1, step, target));
-          self->n_steps++;
-        }
+      gtk_box_append (self->reasons_box, label);
+      gtk_widget_set_visible (GTK_WIDGET (self->reasons_box), TRUE);
     }
 }
 
@@ -142,12 +88,13 @@ rd_cause_row_class_init (RdCauseRowClass *klass)
 
   object_class->finalize = rd_cause_row_finalize;
 
-  g_type_ensure (RD_TYPE_FIX_STEP);
-
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/rd-cause-row.ui");
   gtk_widget_class_bind_template_child (widget_class, RdCauseRow, content_box);
   gtk_widget_class_bind_template_child (widget_class, RdCauseRow, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, RdCauseRow, fix_button);
+  gtk_widget_class_bind_template_child (widget_class, RdCauseRow, note_label);
   gtk_widget_class_bind_template_child (widget_class, RdCauseRow, rank_label);
+  gtk_widget_class_bind_template_child (widget_class, RdCauseRow, reasons_box);
 }
 
 static void
@@ -160,7 +107,7 @@ rd_cause_row_init (RdCauseRow *self)
  * rd_cause_row_new:
  * @cause: the cause to show
  * @rank: its place in the ranking, counted from 1
- * @target: (nullable): what was checked; fills the commands' placeholders
+ * @target: (nullable): what was checked
  *
  * Returns: (transfer floating): a new #RdCauseRow
  */
@@ -193,7 +140,11 @@ rd_cause_row_new (RdCause  *cause,
 
   gtk_label_set_text (self->explanation_label, rd_cause_get_explanation (cause));
   add_reasons (self);
-  add_fixes (self, target);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->fix_button), "s", rd_cause_get_id (cause));
+  /* Several rows have this button: say which cause each one fixes. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->fix_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, rd_cause_get_title (cause),
+                                  -1);
 
   return GTK_WIDGET (self);
 }
@@ -206,10 +157,16 @@ rd_cause_row_get_cause (RdCauseRow *self)
   return self->cause;
 }
 
-guint
-rd_cause_row_get_n_steps (RdCauseRow *self)
+/**
+ * rd_cause_row_set_note:
+ * @note: (nullable): the organisation's note on this cause
+ */
+void
+rd_cause_row_set_note (RdCauseRow *self,
+                       const char *note)
 {
-  g_return_val_if_fail (RD_IS_CAUSE_ROW (self), 0);
+  g_return_if_fail (RD_IS_CAUSE_ROW (self));
 
-  return self->n_steps;
+  gtk_label_set_text (self->note_label, note != NULL ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note != NULL && *note != '\0');
 }

@@ -17,6 +17,7 @@ GtkWidget *rd_cause_row_new       (RdCause    *cause,
                                    guint       rank,
                                    RdTarget   *target);
 RdCause   *rd_cause_row_get_cause (RdCauseRow *self);
-guint      rd_cause_row_get_n_steps (RdCauseRow *self);
+void       rd_cause_row_set_note  (RdCauseRow *self,
+                                   const char *note);
 
 G_END_DECLS

@@ -16,6 +16,7 @@ struct _RdCheckingPage
 
   /* Template widgets */
   AdwPreferencesGroup *checks_group;
+  GtkProgressBar      *progress_bar;
   GtkLabel            *progress_label;
   GtkSpinner          *spinner;
   GtkLabel            *title_label;
@@ -43,6 +44,8 @@ update_progress (RdCheckingPage *self)
                                        self->rows->len),
                           self->n_finished, self->rows->len);
   gtk_label_set_text (self->progress_label, text);
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 self->rows->len > 0 ? (double) self->n_finished / self->rows->len : 0.0);
 }
 
 static void
@@ -142,6 +145,7 @@ rd_checking_page_class_init (RdCheckingPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/rd-checking-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RdCheckingPage, checks_group);
+  gtk_widget_class_bind_template_child (widget_class, RdCheckingPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, RdCheckingPage, progress_label);
   gtk_widget_class_bind_template_child (widget_class, RdCheckingPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, RdCheckingPage, title_label);

@@ -22,11 +22,13 @@ struct _RdFixStep
   GtkWidget *command_box;
   GtkLabel  *command_label;
   GtkButton *copy_button;
+  GtkButton *docs_button;
   GtkLabel  *number_label;
   GtkLabel  *shell_label;
   GtkLabel  *text_label;
 
   char      *command;
+  char      *docs_uri;
   guint      copied_source;
 };
 
@@ -69,11 +71,30 @@ on_copy_button_clicked_cb (RdFixStep *self,
     return;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->command);
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.toast", "s", _("Copied"));
+  /* For tests that watch the app from outside (G_MESSAGES_DEBUG=rd-fix-step). */
+  g_debug ("copied: %s", self->command);
 
   gtk_button_set_icon_name (self->copy_button, "object-select-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->copy_button), _("Copied"));
   g_clear_handle_id (&self->copied_source, g_source_remove);
   self->copied_source = g_timeout_add (COPIED_FEEDBACK_MS, reset_copy_button, self);
+}
+
+static void
+on_docs_button_clicked_cb (RdFixStep *self,
+                           GtkButton *button)
+{
+  g_autoptr(GdkAppLaunchContext) context = NULL;
+
+  g_assert (RD_IS_FIX_STEP (self));
+
+  if (self->docs_uri == NULL)
+    return;
+
+  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self)));
+  g_app_info_launch_default_for_uri_async (self->docs_uri, G_APP_LAUNCH_CONTEXT (context), NULL, NULL, NULL);
+  g_debug ("documentation: %s", self->docs_uri);
 }
 
 static void
@@ -93,6 +114,7 @@ rd_fix_step_finalize (GObject *object)
   RdFixStep *self = RD_FIX_STEP (object);
 
   g_clear_pointer (&self->command, g_free);
+  g_clear_pointer (&self->docs_uri, g_free);
 
   G_OBJECT_CLASS (rd_fix_step_parent_class)->finalize (object);
 }
@@ -114,10 +136,12 @@ rd_fix_step_class_init (RdFixStepClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RdFixStep, command_box);
   gtk_widget_class_bind_template_child (widget_class, RdFixStep, command_label);
   gtk_widget_class_bind_template_child (widget_class, RdFixStep, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, RdFixStep, docs_button);
   gtk_widget_class_bind_template_child (widget_class, RdFixStep, number_label);
   gtk_widget_class_bind_template_child (widget_class, RdFixStep, shell_label);
   gtk_widget_class_bind_template_child (widget_class, RdFixStep, text_label);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_docs_button_clicked_cb);
 }
 
 static void
@@ -169,7 +193,38 @@ rd_fix_step_new (guint                number,
                                       -1);
     }
 
+  for (guint i = 0; step->actions != NULL && i < step->actions->len; i++)
+    {
+      const RdCatalogAction *action = g_ptr_array_index (step->actions, i);
+
+      /* Only web addresses: the catalog is data, and data must not open files. */
+      if (g_strcmp0 (action->type, "open-documentation") == 0 && action->argument != NULL &&
+          g_str_has_prefix (action->argument, "https://") && self->docs_uri == NULL)
+        {
+          self->docs_uri = g_strdup (action->argument);
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self->docs_button), self->docs_uri);
+          gtk_widget_set_visible (GTK_WIDGET (self->docs_button), TRUE);
+        }
+    }
+
   return GTK_WIDGET (self);
+}
+
+/**
+ * rd_fix_step_focus_copy:
+ *
+ * Returns: whether the step has a command, and its copy button took the focus
+ */
+gboolean
+rd_fix_step_focus_copy (RdFixStep *self)
+{
+  g_return_val_if_fail (RD_IS_FIX_STEP (self), FALSE);
+
+  if (self->command == NULL || !gtk_widget_grab_focus (GTK_WIDGET (self->copy_button)))
+    return FALSE;
+  /* The text may have had the focus on the way, which selects all of it. */
+  gtk_label_select_region (self->command_label, 0, 0);
+  return TRUE;
 }
 
 const char *

@@ -17,5 +17,6 @@ GtkWidget  *rd_fix_step_new         (guint                number,
                                      const RdCatalogStep *step,
                                      RdTarget            *target);
 const char *rd_fix_step_get_command (RdFixStep           *self);
+gboolean    rd_fix_step_focus_copy  (RdFixStep           *self);
 
 G_END_DECLS

@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (RdWindow, rd_window, RD, WINDOW, AdwApplicationWindow)
 RdWindow   *rd_window_new              (GtkApplication *application);
 void        rd_window_diagnose         (RdWindow       *self,
                                         const char     *text);
+void        rd_window_diagnose_file    (RdWindow       *self,
+                                        GFile          *file);
 const char *rd_window_get_visible_page (RdWindow       *self);
 
 G_END_DECLS

@@ -18,7 +18,9 @@
 #include "rd-cause-row.h"
 #include "rd-check-row.h"
 #include "rd-checking-page.h"
+#include "rd-fix-page.h"
 #include "rd-fix-step.h"
+#include "rd-report-page.h"
 #include "rd-results-page.h"
 #include "rd-start-page.h"
 #include "rd-window.h"
@@ -226,6 +228,8 @@ test_templates_build (void)
     RD_TYPE_CHECKING_PAGE,
     RD_TYPE_RESULTS_PAGE,
     RD_TYPE_CHECK_ROW,
+    RD_TYPE_FIX_PAGE,
+    RD_TYPE_REPORT_PAGE,
     RD_TYPE_CAUSE_ROW,
     RD_TYPE_FIX_STEP,
   };
@@ -249,12 +253,13 @@ test_templates_build (void)
   gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 }
 
-/* Every cause in the catalog, with every fix step, as a row. */
+/* Every cause in the catalog as a row, and its fix page with every step. */
 static void
 test_templates_cause_rows (void)
 {
   GPtrArray *infos = rd_catalog_get_causes (rd_catalog_get_default ());
   g_autoptr(RdTarget) target = rd_target_parse ("pc42.example.com:3390", RD_DEFAULT_RDP_PORT, NULL);
+  RdFixPage *page = g_object_ref_sink (g_object_new (RD_TYPE_FIX_PAGE, NULL));
 
   g_assert_cmpuint (infos->len, >, 0);
 
@@ -262,19 +267,25 @@ test_templates_cause_rows (void)
     {
       const RdCatalogCause *info = g_ptr_array_index (infos, i);
       g_autoptr(RdCause) cause = rd_cause_new (info, 0.8);
+      GPtrArray *fixes = rd_cause_get_fixes (cause);
       GtkWidget *row;
       g_autoptr(GPtrArray) steps = NULL;
       guint n_steps = 0;
 
       rd_cause_add_reason (cause, "tcp", "A reason from the test");
       row = g_object_ref_sink (rd_cause_row_new (cause, i + 1, target));
+      rd_cause_row_set_note (RD_CAUSE_ROW (row), "A note from the organisation");
+      g_assert_true (rd_cause_row_get_cause (RD_CAUSE_ROW (row)) == cause);
+      g_assert_finalize_object (row);
 
-      for (guint j = 0; j < info->fixes->len; j++)
-        n_steps += ((RdCatalogFix *) g_ptr_array_index (info->fixes, j))->steps->len;
-      g_assert_cmpuint (rd_cause_row_get_n_steps (RD_CAUSE_ROW (row)), ==, n_steps);
+      rd_fix_page_set_cause (page, cause, target, i % 2 ? "A note" : NULL);
+      for (guint j = 0; j < fixes->len; j++)
+        n_steps += ((RdCatalogFix *) g_ptr_array_index (fixes, j))->steps->len;
+      g_assert_cmpuint (rd_fix_page_get_n_steps (page), ==, n_steps);
+      g_assert_cmpint (rd_fix_page_get_verdict (page), ==, RD_FIX_VERDICT_NONE);
 
       /* Commands get the target filled in, never a raw placeholder. */
-      steps = find_all (row, RD_TYPE_FIX_STEP);
+      steps = find_all (GTK_WIDGET (page), RD_TYPE_FIX_STEP);
       g_assert_cmpuint (steps->len, ==, n_steps);
       for (guint j = 0; j < steps->len; j++)
         {
@@ -283,10 +294,13 @@ test_templates_cause_rows (void)
           g_assert_true (command == NULL || strstr (command, "{host}") == NULL);
           g_assert_true (command == NULL || strstr (command, "{port}") == NULL);
         }
-
-      g_clear_pointer (&steps, g_ptr_array_unref);
-      g_assert_finalize_object (row);
     }
+
+  rd_fix_page_set_verdict (page, RD_FIX_VERDICT_FIXED, NULL);
+  rd_fix_page_set_verdict (page, RD_FIX_VERDICT_STILL_FAILING, NULL);
+  rd_fix_page_set_verdict (page, RD_FIX_VERDICT_ERROR, "An error from the test");
+  g_assert_cmpint (rd_fix_page_get_verdict (page), ==, RD_FIX_VERDICT_ERROR);
+  g_assert_finalize_object (page);
 }
 
 static void
@@ -350,13 +364,108 @@ test_start_page_validation (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The other fields: gateway, error code, and an .rdp file that fills them */
+static void
+test_start_page_fields (void)
+{
+  RdWindow *window = make_window ();
+  RdStartPage *page = get_start_page (window);
+  g_autofree char *path = g_build_filename (RD_TEST_DATA_DIR, "rdp", "mstsc-utf16le.rdp", NULL);
+  g_autofree char *hostile = g_build_filename (RD_TEST_DATA_DIR, "rdp", "hostile-host.rdp", NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) bad_file = NULL;
+  guint32 protocols = 0;
+  gboolean expired = FALSE;
+  guint source;
+
+  rd_start_page_set_text (page, "pc42.example.com");
+  g_assert_true (rd_start_page_can_start (page));
+
+  /* A gateway that is not a name stops the start; a good one is normalised. */
+  rd_start_page_set_field (page, RD_START_PAGE_FIELD_GATEWAY, "gw example.com");
+  g_assert_false (rd_start_page_can_start (page));
+  g_assert_false (gtk_widget_get_sensitive (get_start_button (window)));
+  rd_start_page_set_field (page, RD_START_PAGE_FIELD_GATEWAY, "gw.example.com");
+  g_assert_true (rd_start_page_can_start (page));
+  g_assert_cmpstr (rd_start_page_get_gateway (page), ==, "gw.example.com:443");
+  rd_start_page_set_field (page, RD_START_PAGE_FIELD_GATEWAY, "");
+  g_assert_null (rd_start_page_get_gateway (page));
+
+  /* The port field: the host's own port must agree with it. */
+  rd_start_page_set_field (page, RD_START_PAGE_FIELD_PORT, "3390");
+  g_assert_cmpuint (rd_target_get_port (rd_start_page_get_target (page)), ==, 3390);
+  rd_start_page_set_text (page, "pc42.example.com:3391");
+  g_assert_null (rd_start_page_get_target (page));
+  rd_start_page_set_field (page, RD_START_PAGE_FIELD_PORT, "");
+  g_assert_cmpuint (rd_target_get_port (rd_start_page_get_target (page)), ==, 3391);
+
+  /* The error code is understood at once, and never blocks. */
+  rd_start_page_set_field (page, RD_START_PAGE_FIELD_ERROR_CODE, "0x904 / 0x7");
+  g_assert_nonnull (rd_start_page_get_error_code (page));
+  g_assert_cmpuint (rd_error_code_get_n_codes (rd_start_page_get_error_code (page)), ==, 2);
+  rd_start_page_set_field (page, RD_START_PAGE_FIELD_ERROR_CODE, "it just failed");
+  g_assert_null (rd_start_page_get_error_code (page));
+  g_assert_true (rd_start_page_can_start (page));
+
+  /* An .rdp file fills host, port, gateway and user name. */
+  file = g_file_new_for_path (path);
+  rd_start_page_open_file (page, file, FALSE);
+  source = g_timeout_add (10000, timed_out, &expired);
+  while (!expired && g_strcmp0 (rd_start_page_get_text (page), "pc42.example.com") != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (source);
+  g_assert_cmpuint (rd_target_get_port (rd_start_page_get_target (page)), ==, 3390);
+  g_assert_cmpstr (rd_start_page_get_field (page, RD_START_PAGE_FIELD_PORT), ==, "3390");
+  g_assert_cmpstr (rd_start_page_get_gateway (page), ==, "rdgw.example.com:443");
+  g_assert_cmpstr (rd_start_page_get_user_name (page), ==, "EXAMPLE\\jürgen.ødegård");
+  g_assert_true (rd_start_page_get_client_protocols (page, &protocols));
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+
+  /* A hostile address lands in the field, refused with its message. */
+  bad_file = g_file_new_for_path (hostile);
+  rd_start_page_open_file (page, bad_file, TRUE);
+  expired = FALSE;
+  source = g_timeout_add (10000, timed_out, &expired);
+  while (!expired && rd_start_page_get_target (page) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (source);
+  g_assert_nonnull (rd_start_page_get_error_message (page));
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The report page renders every format of a diagnosis. */
+static void
+test_report_page (void)
+{
+  RdReportPage *page = g_object_ref_sink (g_object_new (RD_TYPE_REPORT_PAGE, NULL));
+  g_autoptr(RdTarget) target = rd_target_parse ("pc42.example.com", RD_DEFAULT_RDP_PORT, NULL);
+  g_autoptr(GPtrArray) failed = make_results (RD_CHECK_STATUS_FAIL);
+  g_autoptr(RdDiagnosis) diagnosis = rd_diagnosis_new (target, failed, rd_catalog_get_default ());
+  const char *starts[] = { "<!DOCTYPE html>", "# RDP Doctor", "RDP Doctor", "{" };
+
+  rd_report_page_set_diagnosis (page, diagnosis);
+  for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
+    {
+      g_autofree char *text = NULL;
+
+      rd_report_page_set_format (page, i);
+      g_assert_cmpint (rd_report_page_get_format (page), ==, i);
+      text = rd_report_page_render (page, i);
+      g_assert_true (g_str_has_prefix (text, starts[i]));
+    }
+  g_assert_finalize_object (page);
+}
+
 static void
 check_results_page (RdWindow *window)
 {
   RdResultsPage *results_page = get_results_page (window);
   RdCheckingPage *checking_page = get_checking_page (window);
   RdDiagnosis *diagnosis = rd_results_page_get_diagnosis (results_page);
-  AdwStatusPage *status;
   g_autoptr(GPtrArray) cause_rows = NULL;
   g_autoptr(GPtrArray) check_rows = NULL;
 
@@ -371,13 +480,24 @@ check_results_page (RdWindow *window)
                      RD_CHECK_ROW_STATE_DONE);
 
   cause_rows = find_all (GTK_WIDGET (results_page), RD_TYPE_CAUSE_ROW);
-  g_assert_cmpuint (cause_rows->len, ==, rd_diagnosis_get_causes (diagnosis)->len);
 
-  status = find_one (GTK_WIDGET (results_page), ADW_TYPE_STATUS_PAGE, NULL, NULL);
-  if (rd_diagnosis_found_problems (diagnosis))
-    g_assert_cmpstr (adw_status_page_get_title (status), ==, "Problems Found");
+  if (rd_diagnosis_get_top_cause (diagnosis) != NULL &&
+      g_strcmp0 (rd_results_page_get_headline (results_page), "Nothing is wrong from here") != 0)
+    {
+      /* The most likely cause is the headline; the others are rows. */
+      g_assert_cmpstr (rd_results_page_get_headline (results_page), ==,
+                       rd_cause_get_title (rd_diagnosis_get_top_cause (diagnosis)));
+      g_assert_cmpuint (cause_rows->len, ==, rd_diagnosis_get_causes (diagnosis)->len - 1);
+    }
+  else if (g_strcmp0 (rd_results_page_get_headline (results_page), "Nothing is wrong from here") != 0)
+    {
+      g_assert_cmpstr (rd_results_page_get_headline (results_page), ==, "A Check Failed");
+    }
   else
-    g_assert_cmpstr (adw_status_page_get_title (status), ==, "Nothing is wrong from here");
+    {
+      g_assert_cmpstr (rd_results_page_get_headline (results_page), ==, "Nothing is wrong from here");
+      g_assert_cmpuint (cause_rows->len, ==, rd_diagnosis_get_causes (diagnosis)->len);
+    }
 }
 
 static void
@@ -486,12 +606,11 @@ test_results_verdicts (void)
   g_autoptr(GPtrArray) failed = make_results (RD_CHECK_STATUS_FAIL);
   g_autoptr(RdDiagnosis) fine = rd_diagnosis_new (target, passed, rd_catalog_get_default ());
   g_autoptr(RdDiagnosis) broken = rd_diagnosis_new (target, failed, rd_catalog_get_default ());
-  AdwStatusPage *status = find_one (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, NULL, NULL);
   g_autoptr(GPtrArray) rows = NULL;
 
   g_assert_false (rd_diagnosis_found_problems (fine));
-  rd_results_page_set_diagnosis (page, fine, rd_runner_get_checks (runner));
-  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Nothing is wrong from here");
+  rd_results_page_set_diagnosis (page, fine, rd_runner_get_checks (runner), NULL);
+  g_assert_cmpstr (rd_results_page_get_headline (page), ==, "Nothing is wrong from here");
   rows = find_all (GTK_WIDGET (page), RD_TYPE_CHECK_ROW);
   g_assert_cmpuint (rows->len, ==, passed->len);
   /* Rows carry the checks' titles, not their ids. */
@@ -500,8 +619,8 @@ test_results_verdicts (void)
   g_clear_pointer (&rows, g_ptr_array_unref);
 
   g_assert_true (rd_diagnosis_found_problems (broken));
-  rd_results_page_set_diagnosis (page, broken, rd_runner_get_checks (runner));
-  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Problems Found");
+  rd_results_page_set_diagnosis (page, broken, rd_runner_get_checks (runner), NULL);
+  g_assert_cmpstr (rd_results_page_get_headline (page), !=, "Nothing is wrong from here");
   rows = find_all (GTK_WIDGET (page), RD_TYPE_CHECK_ROW);
   g_assert_cmpuint (rows->len, ==, failed->len);
 
@@ -534,6 +653,8 @@ main (int   argc,
   g_test_add_func ("/Rd/Ui/templates/cause-rows", test_templates_cause_rows);
   g_test_add_func ("/Rd/Ui/templates/check-row", test_templates_check_row);
   g_test_add_func ("/Rd/Ui/start-page/validation", test_start_page_validation);
+  g_test_add_func ("/Rd/Ui/start-page/fields", test_start_page_fields);
+  g_test_add_func ("/Rd/Ui/report-page/formats", test_report_page);
   g_test_add_func ("/Rd/Ui/window/run", test_window_run);
   g_test_add_func ("/Rd/Ui/window/cancel", test_window_cancel);
   g_test_add_func ("/Rd/Ui/window/diagnose", test_window_diagnose);
