@@ -142,7 +142,7 @@ rd_net_connect_all (GSocketAddress  **addresses,
                     RdConnectOutcome *outcomes)
 {
   GPollFD cancel_fd = { 0, };
-  gint64 started = g_get_monotonic_time ();
+  g_autofree gint64 *started = g_new0 (gint64, n_addresses);  /* per address: after pacing */
   gboolean have_cancel_fd = FALSE;
   guint pending = 0;
 
@@ -163,11 +163,12 @@ rd_net_connect_all (GSocketAddress  **addresses,
         }
       g_socket_set_blocking (out->socket, FALSE);
       pace (addresses[i], deadline_us);
+      started[i] = g_get_monotonic_time ();
 
       if (g_socket_connect (out->socket, addresses[i], NULL, &error))
         {
           out->state = RD_TCP_OPEN;
-          out->connect_ms = elapsed_ms (started);
+          out->connect_ms = elapsed_ms (started[i]);
         }
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
         {
@@ -177,7 +178,7 @@ rd_net_connect_all (GSocketAddress  **addresses,
       else
         {
           out->state = classify_connect_error (error);
-          out->connect_ms = elapsed_ms (started);
+          out->connect_ms = elapsed_ms (started[i]);
           out->error = g_strdup (error->message);
           g_clear_object (&out->socket);
         }
@@ -221,7 +222,7 @@ rd_net_connect_all (GSocketAddress  **addresses,
           if (poll_fds[k].revents == 0)
             continue;
 
-          out->connect_ms = elapsed_ms (started);
+          out->connect_ms = elapsed_ms (started[index_of[k]]);
           pending--;
           if (g_socket_check_connect_result (out->socket, &error))
             {
@@ -246,7 +247,7 @@ rd_net_connect_all (GSocketAddress  **addresses,
 
       if (out->state == RD_TCP_TIMEOUT)
         {
-          out->connect_ms = elapsed_ms (started);
+          out->connect_ms = elapsed_ms (started[i]);
           g_clear_object (&out->socket);
         }
       else if (out->state == RD_TCP_OPEN && !keep_sockets)
