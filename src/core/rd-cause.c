@@ -8,6 +8,7 @@
 
 #include <math.h>
 
+#include "rd-json.h"
 #include "rd-cause.h"
 
 struct _RdCause
@@ -82,10 +83,7 @@ rd_cause_add_reason (RdCause    *self,
 
   g_return_if_fail (RD_IS_CAUSE (self));
 
-  if (check_id != NULL)
-    json_object_set_string_member (object, "check", check_id);
-  else
-    json_object_set_null_member (object, "check");
+  rd_json_set_string_or_null (object, "check", check_id);
   json_object_set_string_member (object, "reason", reason);
   g_ptr_array_add (self->reasons, object);
 }

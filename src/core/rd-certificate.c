@@ -9,6 +9,7 @@
 #include <string.h>
 #include <gio/gio.h>
 
+#include "rd-json.h"
 #include "rd-certificate.h"
 #include "rd-openssl-private.h"
 
@@ -155,10 +156,7 @@ rd_certificate_describe (X509 *certificate,
   EVP_PKEY *key = X509_get0_pubkey (certificate);
   int signature_nid = X509_get_signature_nid (certificate);
 
-  if (cn != NULL)
-    json_object_set_string_member (object, "subject_cn", cn);
-  else
-    json_object_set_null_member (object, "subject_cn");
+  rd_json_set_string_or_null (object, "subject_cn", cn);
   json_object_set_string_member (object, "subject", subject);
   json_object_set_array_member (object, "san", subject_alt_names (certificate));
   json_object_set_string_member (object, "issuer", issuer);

@@ -23,6 +23,13 @@ static void
 write_string (GString    *out,
               const char *text)
 {
+  g_autofree char *valid = NULL;
+
+  /* RFC 8259 §8.1: JSON text is UTF-8. json-glib hands out what a "\ud800"
+   * escape decodes to, which is not; such bytes become U+FFFD. */
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
   g_string_append_c (out, '"');
   for (const guchar *p = (const guchar *) text; *p; p++)
     {
@@ -170,4 +177,22 @@ rd_json_to_string (JsonNode *node,
 
   write_node (out, node, pretty, 0);
   return g_string_free (out, FALSE);
+}
+
+/**
+ * rd_json_set_string_or_null:
+ * @value: (nullable): the string, or %NULL for JSON null
+ *
+ * Evidence says "not known" with null rather than by leaving a key out, so
+ * that every report of one schema has the same keys.
+ */
+void
+rd_json_set_string_or_null (JsonObject *object,
+                            const char *member,
+                            const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, member, value);
+  else
+    json_object_set_null_member (object, member);
 }

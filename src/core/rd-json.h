@@ -8,7 +8,10 @@
 
 G_BEGIN_DECLS
 
-char *rd_json_to_string (JsonNode *node,
-                         gboolean  pretty);
+char *rd_json_to_string          (JsonNode   *node,
+                                  gboolean    pretty);
+void  rd_json_set_string_or_null (JsonObject *object,
+                                  const char *member,
+                                  const char *value);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rd-credssp-check.h"
+#include "rd-json.h"
 #include "rd-net.h"
 #include "rd-ntlm.h"
 #include "rd-rdp-connection.h"
@@ -44,17 +45,6 @@ closed_result (JsonObject   *evidence,
   return rd_check_result_new_take ("credssp", RD_CHECK_STATUS_FAIL,
                                    g_strdup (_("The server dropped the connection at the sign-in negotiation (CredSSP)")),
                                    evidence);
-}
-
-static void
-set_optional_string (JsonObject *object,
-                     const char *member,
-                     const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, member, value);
-  else
-    json_object_set_null_member (object, member);
 }
 
 static RdCheckResult *
@@ -160,11 +150,11 @@ rd_credssp_check_run (RdCheck        *check,
     }
 
   ntlm = json_object_new ();
-  set_optional_string (ntlm, "nb_computer", challenge.nb_computer);
-  set_optional_string (ntlm, "nb_domain", challenge.nb_domain);
-  set_optional_string (ntlm, "dns_computer", challenge.dns_computer);
-  set_optional_string (ntlm, "dns_domain", challenge.dns_domain);
-  set_optional_string (ntlm, "dns_tree", challenge.dns_tree);
+  rd_json_set_string_or_null (ntlm, "nb_computer", challenge.nb_computer);
+  rd_json_set_string_or_null (ntlm, "nb_domain", challenge.nb_domain);
+  rd_json_set_string_or_null (ntlm, "dns_computer", challenge.dns_computer);
+  rd_json_set_string_or_null (ntlm, "dns_domain", challenge.dns_domain);
+  rd_json_set_string_or_null (ntlm, "dns_tree", challenge.dns_tree);
   if (challenge.has_version)
     {
       g_autofree char *version = g_strdup_printf ("%u.%u.%u", challenge.version_major,
@@ -180,7 +170,7 @@ rd_credssp_check_run (RdCheck        *check,
       g_autoptr(GDateTime) server_time = g_date_time_new_from_unix_utc (server_us / G_USEC_PER_SEC);
       g_autofree char *iso = server_time != NULL ? g_date_time_format_iso8601 (server_time) : NULL;
 
-      set_optional_string (ntlm, "server_time", iso);
+      rd_json_set_string_or_null (ntlm, "server_time", iso);
       /* the server stamped its answer about half a round trip after we asked */
       skew_s = (double) (server_us - (sent_real + rtt_us / 2)) / G_USEC_PER_SEC;
       skew_s = (double) (gint64) (skew_s * 10.0) / 10.0;

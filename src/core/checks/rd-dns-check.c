@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "rd-json.h"
 #include "rd-dns-check.h"
 #include "rd-net.h"
 #include "rd-target.h"
@@ -105,10 +106,7 @@ address_to_json (GInetAddress *address,
   json_object_set_string_member (object, "family",
                                  g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
                                    ? "ipv6" : "ipv4");
-  if (reverse != NULL)
-    json_object_set_string_member (object, "reverse", reverse);
-  else
-    json_object_set_null_member (object, "reverse");
+  rd_json_set_string_or_null (object, "reverse", reverse);
   return object;
 }
 

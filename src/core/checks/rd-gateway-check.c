@@ -21,6 +21,7 @@
 #include "rd-certificate.h"
 #include "rd-dns-check.h"
 #include "rd-gateway-check.h"
+#include "rd-json.h"
 #include "rd-net.h"
 #include "rd-openssl-private.h"
 #include "rd-rdp-connection.h"
@@ -130,17 +131,6 @@ parse_schemes (SoupMessageHeaders *headers)
   return schemes;
 }
 
-static void
-set_string_or_null (JsonObject *object,
-                    const char *member,
-                    const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, member, value);
-  else
-    json_object_set_null_member (object, member);
-}
-
 /* The first request of the HTTP transport, sent as a client would: to the
  * address the TCP step reached, with no proxy, no authentication attempt and
  * no redirect followed. */
@@ -204,10 +194,10 @@ probe_http (RdTarget       *gateway,
       const char *location = soup_message_headers_get_one (headers, "Location");
 
       json_object_set_int_member (http, "status", status);
-      set_string_or_null (http, "reason", soup_message_get_reason_phrase (message));
+      rd_json_set_string_or_null (http, "reason", soup_message_get_reason_phrase (message));
       json_object_set_array_member (http, "schemes", parse_schemes (headers));
-      set_string_or_null (http, "server", soup_message_headers_get_one (headers, "Server"));
-      set_string_or_null (http, "location", location);
+      rd_json_set_string_or_null (http, "server", soup_message_headers_get_one (headers, "Server"));
+      rd_json_set_string_or_null (http, "location", location);
       json_object_set_boolean_member (http, "redirect", SOUP_STATUS_IS_REDIRECTION (status) && location != NULL);
       json_object_set_string_member (http, "version",
                                      soup_message_get_http_version (message) == SOUP_HTTP_2_0 ? "2" :
@@ -435,7 +425,7 @@ rd_gateway_check_run (RdCheck        *check,
   names_gateway = certificate != NULL && rd_certificate_names_host (certificate, rd_target_get_host (gateway));
   json_object_set_boolean_member (evidence, "names_gateway", names_gateway);
   inspection = certificate != NULL ? find_inspection_issuer (json_object_get_string_member (certificate, "issuer")) : NULL;
-  set_string_or_null (evidence, "tls_inspection", inspection);
+  rd_json_set_string_or_null (evidence, "tls_inspection", inspection);
   invalid_now = certificate != NULL &&
                 (json_object_get_boolean_member (certificate, "expired") ||
                  json_object_get_boolean_member (certificate, "not_yet_valid"));
