@@ -794,16 +794,16 @@ check_text (const char  *text,
       if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
         {
           g_set_error (error, RD_SERVER_EVIDENCE_ERROR, RD_SERVER_EVIDENCE_ERROR_NOT_TEXT,
-                       _("The evidence is not text: it holds binary data (byte 0x%02X at position %" G_GSIZE_FORMAT ")."),
-                       c, i);
+                       _("The evidence is not text: it holds binary data (byte 0x%02X at position %lu)."),
+                       c, (unsigned long) i);
           return FALSE;
         }
     }
   if (!g_utf8_validate_len (text, length, &invalid))
     {
       g_set_error (error, RD_SERVER_EVIDENCE_ERROR, RD_SERVER_EVIDENCE_ERROR_NOT_TEXT,
-                   _("The evidence is not UTF-8 or UTF-16 text (an invalid byte at position %" G_GSIZE_FORMAT ")."),
-                   (gsize) (invalid - text));
+                   _("The evidence is not UTF-8 or UTF-16 text (an invalid byte at position %lu)."),
+                   (unsigned long) (invalid - text));
       return FALSE;
     }
   return TRUE;
