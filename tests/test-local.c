@@ -380,6 +380,116 @@ test_cache_known_hosts (void)
   g_assert_false (json_object_has_member (entry, "sha256"));
 }
 
+static void
+async_done_cb (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Forgetting removes that .pem file or that known_hosts2 line, and nothing
+ * an entry could name besides */
+static void
+test_cache_forget (void)
+{
+  g_autofree char *pem = read_fixture ("freerdp-cached.pem");
+  g_autofree char *config = g_build_filename (g_get_user_config_dir (), "freerdp", NULL);
+  g_autofree char *server = g_build_filename (config, "server", NULL);
+  g_autofree char *pem_path = g_build_filename (server, "forget.example_3389.pem", NULL);
+  g_autofree char *other_pem = g_build_filename (server, "keep.example_3389.pem", NULL);
+  g_autofree char *known_hosts = g_build_filename (config, "known_hosts2", NULL);
+  g_autofree char *outside = g_build_filename (g_get_user_config_dir (), "precious.txt", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(JsonArray) found = NULL;
+  g_autoptr(JsonArray) all = json_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  const char *contents =
+    "# a comment\n"
+    "forget.example 3389 a2:fe:72:f6:75:95:b5:e2:2a:f0:fe:6b:59:ad:22:19:f0:82:36:74:76:0e:ee:51:1e:b0:27:41:42:de:3c:c7 Zm9v YmFy\n"
+    "keep.example 3389 00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff Zm9v YmFy\n"
+    "forget.example 3390 00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff Zm9v YmFy\n"
+    "forget.example 3389 00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff Zm9v YmFy";
+
+  g_assert_cmpint (g_mkdir_with_parents (server, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (pem_path, pem, -1, NULL));
+  g_assert_true (g_file_set_contents (other_pem, pem, -1, NULL));
+  g_assert_true (g_file_set_contents (known_hosts, contents, -1, NULL));
+  g_assert_true (g_file_set_contents (outside, "keep me", -1, NULL));
+  g_assert_cmpint (g_chmod (known_hosts, 0600), ==, 0);
+
+  found = rd_cert_cache_lookup ("forget.example", 3389, now);
+  g_assert_cmpuint (json_array_get_length (found), ==, 3);
+  for (guint i = 0; i < json_array_get_length (found); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (found, i);
+
+      /* what the local check adds */
+      json_object_set_string_member (entry, "host", "forget.example");
+      json_object_set_int_member (entry, "port", 3389);
+      json_array_add_object_element (all, json_object_ref (entry));
+    }
+
+  /* an entry that names another file, or a line of another host, is refused */
+  {
+    g_autoptr(JsonObject) hostile = json_object_new ();
+
+    json_object_set_string_member (hostile, "store", "pem");
+    json_object_set_string_member (hostile, "path", outside);
+    json_object_set_string_member (hostile, "host", "forget.example");
+    json_object_set_int_member (hostile, "port", 3389);
+    g_assert_false (rd_cert_cache_forget (hostile, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+    /* another host's file in the right folder */
+    json_object_set_string_member (hostile, "path", other_pem);
+    g_assert_false (rd_cert_cache_forget (hostile, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+    /* a line that is not this host's */
+    json_object_set_string_member (hostile, "store", "known_hosts2");
+    json_object_set_string_member (hostile, "path", known_hosts);
+    json_object_set_int_member (hostile, "line", 3);
+    g_assert_false (rd_cert_cache_forget (hostile, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
+  /* both known_hosts2 lines and the .pem file, on a worker thread */
+  rd_cert_cache_forget_async (all, NULL, async_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (rd_cert_cache_forget_finish (result, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (g_file_test (pem_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other_pem, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (outside, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (known_hosts, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==,
+                   "# a comment\n"
+                   "keep.example 3389 00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff Zm9v YmFy\n"
+                   "forget.example 3390 00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff Zm9v YmFy\n");
+  {
+    GStatBuf info;
+
+    g_assert_cmpint (g_stat (known_hosts, &info), ==, 0);
+    g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+  }
+  g_clear_pointer (&found, json_array_unref);
+  found = rd_cert_cache_lookup ("forget.example", 3389, now);
+  g_assert_cmpuint (json_array_get_length (found), ==, 0);
+
+  /* already forgotten counts as forgotten */
+  g_assert_true (rd_cert_cache_forget (json_array_get_object_element (all, 0), &error));
+  g_assert_no_error (error);
+
+  g_unlink (other_pem);
+  g_unlink (known_hosts);
+}
+
 /* ---- the local check itself ---------------------------------------------------- */
 
 static void
@@ -666,6 +776,7 @@ main (int   argc,
   g_test_add_func ("/Engine/Local/cache/file-name", test_cache_file_name);
   g_test_add_func ("/Engine/Local/cache/pem", test_cache_pem);
   g_test_add_func ("/Engine/Local/cache/known-hosts", test_cache_known_hosts);
+  g_test_add_func ("/Engine/Local/cache/forget", test_cache_forget);
   g_test_add_func ("/Engine/Local/check", test_local_check_runs);
   g_test_add_func ("/Engine/Local/rules/healthy", test_rule_healthy);
   g_test_add_func ("/Engine/Local/rules/same-certificate", test_rule_same_certificate);

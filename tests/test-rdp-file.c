@@ -492,6 +492,52 @@ test_write (void)
   }
 }
 
+/* What the catalog's "write-rdp" actions write */
+static void
+test_apply_settings (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RdRdpFile) rdp = load_fixture ("mstsc-utf16le.rdp", &error);
+  g_autoptr(RdRdpFile) fresh = rd_rdp_file_new ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gint64 value = 0;
+
+  g_assert_no_error (error);
+
+  g_assert_true (rd_rdp_file_apply_settings (rdp, "negotiate security layer:i:0;enablecredsspsupport:i:0", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (rd_rdp_file_get_int (rdp, "negotiate security layer", &value));
+  g_assert_cmpint (value, ==, 0);
+  g_assert_true (rd_rdp_file_get_int (rdp, "enablecredsspsupport", &value));
+  g_assert_cmpint (value, ==, 0);
+  /* the rest of the file stays */
+  g_assert_cmpstr (rd_rdp_file_get_username (rdp), ==, "EXAMPLE\\jürgen.ødegård");
+
+  /* {address}: the address the name led to */
+  g_assert_true (rd_rdp_file_apply_settings (fresh, "full address:s:{address}; ", "192.0.2.10:3390", &error));
+  g_assert_no_error (error);
+  assert_target (fresh, "192.0.2.10", 3390);
+  g_assert_false (rd_rdp_file_apply_settings (fresh, "full address:s:{address}", NULL, &error));
+  g_assert_error (error, RD_RDP_FILE_ERROR, RD_RDP_FILE_ERROR_NO_ADDRESS);
+  g_clear_error (&error);
+
+  /* all or nothing: a bad setting leaves the file as it was */
+  before = rd_rdp_file_to_text (rdp);
+  g_assert_false (rd_rdp_file_apply_settings (rdp, "enablecredsspsupport:i:1;bogus", NULL, &error));
+  g_assert_error (error, RD_RDP_FILE_ERROR, RD_RDP_FILE_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  g_assert_false (rd_rdp_file_apply_settings (rdp, "enablecredsspsupport:i:yes", NULL, &error));
+  g_assert_error (error, RD_RDP_FILE_ERROR, RD_RDP_FILE_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  g_assert_false (rd_rdp_file_apply_settings (rdp, "enablecredsspsupport:i:1;full address:s:{address}",
+                                              "evil\r\nusername:s:x", &error));
+  g_assert_error (error, RD_RDP_FILE_ERROR, RD_RDP_FILE_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  after = rd_rdp_file_to_text (rdp);
+  g_assert_cmpstr (before, ==, after);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -510,6 +556,7 @@ main (int   argc,
   g_test_add_func ("/Rd/Engine/RdpFile/missing-file", test_missing_file);
   g_test_add_func ("/Rd/Engine/RdpFile/load-async", test_load_async);
   g_test_add_func ("/Rd/Engine/RdpFile/write", test_write);
+  g_test_add_func ("/Rd/Engine/RdpFile/apply-settings", test_apply_settings);
 
   return g_test_run ();
 }

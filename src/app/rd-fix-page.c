@@ -9,33 +9,10 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "rd-fix-page.h"
+#include "rd-action-button.h"
+#include "rd-fix-page-private.h"
 #include "rd-fix-step.h"
-
-struct _RdFixPage
-{
-  AdwBin             parent_instance;
-
-  /* Template widgets */
-  GtkLabel          *explanation_label;
-  GtkBox            *fixes_box;
-  GtkButton         *next_cause_button;
-  GtkLabel          *note_label;
-  GtkButton         *recheck_button;
-  GtkLabel          *recheck_label;
-  GtkSpinner        *recheck_spinner;
-  GtkScrolledWindow *scrolled_window;
-  GtkLabel          *title_label;
-  GtkLabel          *verdict_detail_label;
-  GtkImage          *verdict_image;
-  GtkLabel          *verdict_label;
-  GtkRevealer       *verdict_revealer;
-
-  RdCause           *cause;
-  GPtrArray         *sections;    /* the widgets in fixes_box */
-  guint              n_steps;
-  RdFixVerdict       verdict;
-};
+#include "rd-server-script.h"
 
 G_DEFINE_FINAL_TYPE (RdFixPage, rd_fix_page, ADW_TYPE_BIN)
 
@@ -102,8 +79,38 @@ add_fix (RdFixPage          *self,
       self->n_steps++;
     }
 
+  /* The fix's steps on the remote computer, as one script for its administrator */
+  if (rd_server_script_fix_has_steps (fix))
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *hint = g_object_new (GTK_TYPE_LABEL,
+                                      "label", _("Run it as administrator; add -DryRun to see what it would do."),
+                                      "wrap", TRUE,
+                                      "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                                      "xalign", 0.0f,
+                                      NULL);
+
+      gtk_widget_set_margin_start (box, 36);
+      gtk_widget_add_css_class (hint, "caption");
+      gtk_widget_add_css_class (hint, "dim-label");
+      gtk_box_append (GTK_BOX (box), rd_action_button_new (RD_ACTION_SERVER_SCRIPT, fix->id));
+      gtk_box_append (GTK_BOX (box), hint);
+      gtk_box_append (GTK_BOX (section), box);
+    }
+
   gtk_box_append (self->fixes_box, section);
   g_ptr_array_add (self->sections, section);
+}
+
+static void
+rd_fix_page_dispose (GObject *object)
+{
+  RdFixPage *self = RD_FIX_PAGE (object);
+
+  _rd_fix_page_actions_dispose (self);
+  g_clear_object (&self->diagnosis);
+
+  G_OBJECT_CLASS (rd_fix_page_parent_class)->dispose (object);
 }
 
 static void
@@ -112,6 +119,9 @@ rd_fix_page_finalize (GObject *object)
   RdFixPage *self = RD_FIX_PAGE (object);
 
   g_clear_object (&self->cause);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->target, rd_target_unref);
+  g_clear_pointer (&self->rdp_file, rd_rdp_file_unref);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rd_fix_page_parent_class)->finalize (object);
@@ -123,8 +133,10 @@ rd_fix_page_class_init (RdFixPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = rd_fix_page_dispose;
   object_class->finalize = rd_fix_page_finalize;
 
+  g_type_ensure (RD_TYPE_ACTION_BUTTON);
   g_type_ensure (RD_TYPE_FIX_STEP);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/rd-fix-page.ui");
@@ -141,6 +153,8 @@ rd_fix_page_class_init (RdFixPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RdFixPage, verdict_image);
   gtk_widget_class_bind_template_child (widget_class, RdFixPage, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, RdFixPage, verdict_revealer);
+
+  _rd_fix_page_class_actions_init (widget_class);
 }
 
 static void
@@ -148,6 +162,7 @@ rd_fix_page_init (RdFixPage *self)
 {
   /* fixes_box holds the sections; this array only finds them again. */
   self->sections = g_ptr_array_new ();
+  self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }
@@ -173,6 +188,11 @@ rd_fix_page_set_cause (RdFixPage  *self,
   g_return_if_fail (RD_IS_CAUSE (cause));
 
   g_set_object (&self->cause, cause);
+  if (self->target != target)
+    {
+      g_clear_pointer (&self->target, rd_target_unref);
+      self->target = target != NULL ? rd_target_ref (target) : NULL;
+    }
   clear_fixes (self);
 
   gtk_label_set_text (self->title_label, rd_cause_get_title (cause));
@@ -180,9 +200,8 @@ rd_fix_page_set_cause (RdFixPage  *self,
   gtk_label_set_text (self->note_label, note != NULL ? note : "");
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), note != NULL && *note != '\0');
 
+  /* Only the fixes that apply here (restricted admin where it is advertised) */
   fixes = rd_cause_get_fixes (cause);
-  if (fixes == NULL)
-    fixes = rd_cause_get_info (cause)->fixes;
   for (guint i = 0; fixes != NULL && i < fixes->len; i++)
     add_fix (self, g_ptr_array_index (fixes, i), i, fixes->len, target);
 
@@ -191,6 +210,39 @@ rd_fix_page_set_cause (RdFixPage  *self,
 
   /* For tests that watch the app from outside (G_MESSAGES_DEBUG=rd-fix-page). */
   g_debug ("fix for %s: %u steps", rd_cause_get_id (cause), self->n_steps);
+}
+
+/**
+ * rd_fix_page_set_diagnosis:
+ * @diagnosis: (nullable): the diagnosis the next cause comes from: the
+ *   guided actions read its evidence (the address the name led to, the
+ *   cached certificates) and build the server script from it
+ */
+void
+rd_fix_page_set_diagnosis (RdFixPage   *self,
+                           RdDiagnosis *diagnosis)
+{
+  g_return_if_fail (RD_IS_FIX_PAGE (self));
+  g_return_if_fail (diagnosis == NULL || RD_IS_DIAGNOSIS (diagnosis));
+
+  g_set_object (&self->diagnosis, diagnosis);
+}
+
+/**
+ * rd_fix_page_set_rdp_file:
+ * @rdp_file: (nullable): the .rdp file the run was started from: a corrected
+ *   file starts from it
+ */
+void
+rd_fix_page_set_rdp_file (RdFixPage *self,
+                          RdRdpFile *rdp_file)
+{
+  g_return_if_fail (RD_IS_FIX_PAGE (self));
+
+  if (self->rdp_file == rdp_file)
+    return;
+  g_clear_pointer (&self->rdp_file, rd_rdp_file_unref);
+  self->rdp_file = rdp_file != NULL ? rd_rdp_file_ref (rdp_file) : NULL;
 }
 
 /**

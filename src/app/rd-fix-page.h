@@ -26,6 +26,10 @@ void          rd_fix_page_set_cause       (RdFixPage    *self,
                                            RdCause      *cause,
                                            RdTarget     *target,
                                            const char   *note);
+void          rd_fix_page_set_diagnosis   (RdFixPage    *self,
+                                           RdDiagnosis  *diagnosis);
+void          rd_fix_page_set_rdp_file    (RdFixPage    *self,
+                                           RdRdpFile    *rdp_file);
 RdCause      *rd_fix_page_get_cause       (RdFixPage    *self);
 guint         rd_fix_page_get_n_steps     (RdFixPage    *self);
 void          rd_fix_page_set_rechecking  (RdFixPage    *self,

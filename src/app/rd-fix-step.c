@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "rd-action-button.h"
 #include "rd-fix-step.h"
 
 /* How long the copy button says "copied" before it turns back. */
@@ -18,6 +19,7 @@ struct _RdFixStep
   GtkWidget  parent_instance;
 
   /* Template widgets */
+  GtkBox    *actions_box;
   GtkWidget *box;
   GtkWidget *command_box;
   GtkLabel  *command_label;
@@ -132,6 +134,7 @@ rd_fix_step_class_init (RdFixStepClass *klass)
   gtk_widget_class_set_css_name (widget_class, "fixstep");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/rd-fix-step.ui");
+  gtk_widget_class_bind_template_child (widget_class, RdFixStep, actions_box);
   gtk_widget_class_bind_template_child (widget_class, RdFixStep, box);
   gtk_widget_class_bind_template_child (widget_class, RdFixStep, command_box);
   gtk_widget_class_bind_template_child (widget_class, RdFixStep, command_label);
@@ -204,6 +207,19 @@ rd_fix_step_new (guint                number,
           self->docs_uri = g_strdup (action->argument);
           gtk_widget_set_tooltip_text (GTK_WIDGET (self->docs_button), self->docs_uri);
           gtk_widget_set_visible (GTK_WIDGET (self->docs_button), TRUE);
+          gtk_widget_set_visible (GTK_WIDGET (self->actions_box), TRUE);
+        }
+      else if (rd_action_button_type_is_supported (action->type))
+        {
+          GtkWidget *button = rd_action_button_new (action->type, action->argument);
+
+          if (button == NULL)
+            continue;
+          gtk_box_append (self->actions_box, button);
+          gtk_widget_set_visible (GTK_WIDGET (self->actions_box), TRUE);
+          /* What the evidence script collects comes back here */
+          if (g_str_equal (action->type, "evidence-script"))
+            gtk_box_append (self->actions_box, rd_action_button_new (RD_ACTION_IMPORT_EVIDENCE, NULL));
         }
     }
 

@@ -12,6 +12,7 @@
 #include "rd-cause-row.h"
 #include "rd-check-row.h"
 #include "rd-results-page.h"
+#include "rd-server-evidence.h"
 
 struct _RdResultsPage
 {
@@ -62,6 +63,10 @@ static const char *
 find_check_title (GPtrArray  *checks,
                   const char *check_id)
 {
+  /* Not a check that runs from here: the evidence the server's administrator brought */
+  if (g_strcmp0 (check_id, RD_SERVER_EVIDENCE_CHECK_ID) == 0)
+    return _("What the server says");
+
   for (guint i = 0; checks != NULL && i < checks->len; i++)
     {
       RdCheck *check = g_ptr_array_index (checks, i);

@@ -41,6 +41,7 @@ struct _RdStartPage
   /* What the last .rdp file said about the client's security settings */
   gboolean        protocols_known;
   guint32         protocols;
+  RdRdpFile      *rdp_file;        /* the last file read, for a corrected copy */
 
   GCancellable   *load_cancellable;
 };
@@ -344,6 +345,8 @@ rdp_file_loaded_cb (GObject      *source_object,
   gtk_editable_set_text (GTK_EDITABLE (self->user_row),
                          rd_rdp_file_get_username (rdp) != NULL ? rd_rdp_file_get_username (rdp) : "");
   self->protocols_known = rd_rdp_file_get_client_protocols (rdp, &self->protocols);
+  g_clear_pointer (&self->rdp_file, rd_rdp_file_unref);
+  self->rdp_file = rd_rdp_file_ref (rdp);
   if (gateway != NULL || rd_rdp_file_get_username (rdp) != NULL || *get_row_text (self->port_row) != '\0')
     adw_expander_row_set_expanded (self->options_row, TRUE);
 
@@ -418,6 +421,7 @@ rd_start_page_finalize (GObject *object)
   g_clear_pointer (&self->gateway, g_free);
   g_clear_error (&self->gateway_error);
   g_clear_pointer (&self->error_code, rd_error_code_unref);
+  g_clear_pointer (&self->rdp_file, rd_rdp_file_unref);
 
   G_OBJECT_CLASS (rd_start_page_parent_class)->finalize (object);
 }
@@ -747,4 +751,28 @@ rd_start_page_open_file (RdStartPage *self,
   data->file = g_object_ref (file);
   data->start_when_loaded = start_when_loaded;
   rd_rdp_file_load_async (file, self->load_cancellable, rdp_file_loaded_cb, data);
+}
+
+/**
+ * rd_start_page_get_rdp_file:
+ *
+ * Returns: (transfer none) (nullable): the last .rdp file read, when it
+ *   names the target the fields now hold
+ */
+RdRdpFile *
+rd_start_page_get_rdp_file (RdStartPage *self)
+{
+  g_autoptr(RdTarget) named = NULL;
+
+  g_return_val_if_fail (RD_IS_START_PAGE (self), NULL);
+
+  if (self->rdp_file == NULL || self->target == NULL)
+    return NULL;
+  /* Typed over since: the file is about another computer */
+  named = rd_rdp_file_get_target (self->rdp_file, NULL);
+  if (named == NULL ||
+      g_ascii_strcasecmp (rd_target_get_host (named), rd_target_get_host (self->target)) != 0 ||
+      rd_target_get_port (named) != rd_target_get_port (self->target))
+    return NULL;
+  return self->rdp_file;
 }

@@ -45,6 +45,7 @@ void         rd_start_page_set_default_port     (RdStartPage        *self,
                                                  guint16             port);
 void         rd_start_page_set_recent_hosts     (RdStartPage        *self,
                                                  const char * const *hosts);
+RdRdpFile   *rd_start_page_get_rdp_file         (RdStartPage        *self);
 void         rd_start_page_open_file            (RdStartPage        *self,
                                                  GFile              *file,
                                                  gboolean            start_when_loaded);

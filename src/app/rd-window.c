@@ -11,10 +11,12 @@
 
 #include "rd-core.h"
 #include "rd-checking-page.h"
+#include "rd-evidence-dialog.h"
 #include "rd-fix-page.h"
 #include "rd-gateway-check.h"
 #include "rd-report-page.h"
 #include "rd-results-page.h"
+#include "rd-server-evidence.h"
 #include "rd-start-page.h"
 #include "rd-window.h"
 
@@ -50,6 +52,7 @@ struct _RdWindow
   RdErrorCode          *error_code;
   gboolean              protocols_known;
   guint32               protocols;
+  RdRdpFile            *rdp_file;      /* the .rdp file it was started from, or NULL */
 
   /* Its diagnosis, and "check again" on the fix page */
   RdDiagnosis          *diagnosis;
@@ -132,6 +135,8 @@ update_actions (RdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next-cause",
                                  on_fix && fixing != NULL && find_next_cause (self, rd_cause_get_id (fixing)) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.open-rdp", !on_checking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.import-evidence",
+                                 self->diagnosis != NULL && (on_results || on_fix || on_report));
 
   if (on_start)
     next_label = _("Check");
@@ -375,6 +380,9 @@ start_run (RdWindow *self,
   self->error_code = code != NULL ? rd_error_code_ref (code) : NULL;
   self->protocols_known = rd_start_page_get_client_protocols (self->start_page, &protocols);
   self->protocols = protocols;
+  g_clear_pointer (&self->rdp_file, rd_rdp_file_unref);
+  if (rd_start_page_get_rdp_file (self->start_page) != NULL)
+    self->rdp_file = rd_rdp_file_ref (rd_start_page_get_rdp_file (self->start_page));
 
   self->cancellable = g_cancellable_new ();
   self->runner = make_runner (self);
@@ -396,6 +404,8 @@ show_fix (RdWindow *self,
     note = rd_org_config_get_cause_note (self->org_config, rd_cause_get_id (cause));
 
   cancel_recheck (self);
+  rd_fix_page_set_diagnosis (self->fix_page, self->diagnosis);
+  rd_fix_page_set_rdp_file (self->fix_page, self->rdp_file);
   rd_fix_page_set_cause (self->fix_page, cause, self->target, note);
   show_page (self, "fix", FORWARD);
 }
@@ -664,6 +674,66 @@ wizard_recheck_action (GtkWidget  *widget,
                        self->recheck_cancellable, recheck_finished_cb, g_object_ref (self));
 }
 
+/* The server's own evidence joins the run's results (replacing any imported
+ * before), and the diagnosis is made again from all of them. */
+static void
+on_evidence_imported_cb (RdWindow         *self,
+                         RdCheckResult    *server,
+                         RdEvidenceDialog *dialog)
+{
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(RdDiagnosis) diagnosis = NULL;
+  GPtrArray *old;
+  RdCause *top;
+  g_autofree char *message = NULL;
+
+  g_assert (RD_IS_WINDOW (self));
+
+  if (self->diagnosis == NULL || self->target == NULL)
+    return;
+
+  cancel_recheck (self);
+  old = rd_diagnosis_get_results (self->diagnosis);
+  results = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < old->len; i++)
+    if (g_strcmp0 (rd_check_result_get_check_id (g_ptr_array_index (old, i)), RD_SERVER_EVIDENCE_CHECK_ID) != 0)
+      g_ptr_array_add (results, g_object_ref (g_ptr_array_index (old, i)));
+  g_ptr_array_add (results, g_object_ref (server));
+
+  diagnosis = diagnose (self, results);
+  set_diagnosis (self, diagnosis);
+  top = rd_diagnosis_found_problems (diagnosis) ? rd_diagnosis_get_top_cause (diagnosis) : NULL;
+  g_debug ("evidence imported: %u causes, top: %s",
+           rd_diagnosis_get_causes (diagnosis)->len, top != NULL ? rd_cause_get_id (top) : "none");
+
+  /* Its causes may have changed: the diagnosis is where to look now. */
+  show_page (self, "results", BACKWARD);
+  if (top != NULL)
+    /* Translators: %s is the most likely cause's title */
+    message = g_strdup_printf (_("The server’s evidence was added. Most likely now: %s"), rd_cause_get_title (top));
+  else
+    message = g_strdup (_("The server’s evidence was added to the diagnosis"));
+  toast (self, message);
+}
+
+static void
+wizard_import_evidence_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  RdWindow *self = RD_WINDOW (widget);
+  RdEvidenceDialog *dialog;
+
+  if (self->diagnosis == NULL)
+    return;
+
+  dialog = rd_evidence_dialog_new (GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "imported", G_CALLBACK (on_evidence_imported_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  /* For tests that watch the app from outside (G_MESSAGES_DEBUG=rd-window). */
+  g_debug ("evidence dialog");
+}
+
 static void
 wizard_toast_action (GtkWidget  *widget,
                      const char *action_name,
@@ -880,6 +950,7 @@ rd_window_finalize (GObject *object)
   g_clear_pointer (&self->target, rd_target_unref);
   g_clear_pointer (&self->gateway, g_free);
   g_clear_pointer (&self->error_code, rd_error_code_unref);
+  g_clear_pointer (&self->rdp_file, rd_rdp_file_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
   g_clear_pointer (&self->report_from, g_free);
   g_clear_object (&self->diagnosis);
@@ -930,6 +1001,7 @@ rd_window_class_init (RdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.refresh", NULL, wizard_refresh_action);
   gtk_widget_class_install_action (widget_class, "wizard.report", NULL, wizard_report_action);
   gtk_widget_class_install_action (widget_class, "wizard.open-rdp", NULL, wizard_open_rdp_action);
+  gtk_widget_class_install_action (widget_class, "wizard.import-evidence", NULL, wizard_import_evidence_action);
   gtk_widget_class_install_action (widget_class, "wizard.toast", "s", wizard_toast_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.escape", NULL);

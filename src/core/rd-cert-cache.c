@@ -21,7 +21,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <openssl/pem.h>
 #include <string.h>
@@ -282,4 +284,250 @@ rd_cert_cache_lookup (const char *host,
       g_free (store->directory);
     }
   return entries;
+}
+
+/* ---- forgetting one entry ------------------------------------------------- */
+
+/* Whether @path is @name in one of the stores: the only files forgetting may
+ * touch, whatever an entry says. */
+static gboolean
+is_store_file (const char *path,
+               const char *subdirectory,
+               const char *name)
+{
+  g_autoptr(GArray) stores = list_stores ();
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < stores->len; i++)
+    {
+      Store *store = &g_array_index (stores, Store, i);
+      g_autofree char *expected = g_build_filename (store->directory, subdirectory != NULL ? subdirectory : name,
+                                                    subdirectory != NULL ? name : NULL, NULL);
+
+      found = found || g_strcmp0 (expected, path) == 0;
+      g_free (store->directory);
+    }
+  return found;
+}
+
+static gboolean
+set_refused (GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("This is not a certificate a Remote Desktop client remembers: RDP Doctor leaves it alone."));
+  return FALSE;
+}
+
+static gboolean
+forget_pem (const char  *path,
+            const char  *host,
+            guint16      port,
+            GError     **error)
+{
+  g_autofree char *name = rd_cert_cache_file_name (host, port);
+  GStatBuf info;
+
+  if (!is_store_file (path, "server", name))
+    return set_refused (error);
+
+  /* Already gone is forgotten; a link or a folder is not what FreeRDP wrote */
+  if (g_lstat (path, &info) != 0)
+    return errno == ENOENT || set_refused (error);
+  if (!S_ISREG (info.st_mode))
+    return set_refused (error);
+
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+      g_autofree char *shown = g_filename_display_name (path);
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("%s could not be removed: %s"), shown, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Removes line @line_number (from 1) when it still is @host and @port's; the
+ * other lines stay as they were, byte for byte. */
+static gboolean
+forget_known_hosts_line (const char  *path,
+                         const char  *host,
+                         guint16      port,
+                         gint64       line_number,
+                         GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *lower = g_ascii_strdown (host, -1);
+  g_autofree char *shown = g_filename_display_name (path);
+  g_autoptr(GString) kept = NULL;
+  const char *line;
+  gint64 number = 1;
+  gsize length = 0;
+  GStatBuf info;
+  gboolean removed = FALSE;
+
+  if (!is_store_file (path, NULL, "known_hosts2"))
+    return set_refused (error);
+  if (g_lstat (path, &info) != 0)
+    return errno == ENOENT || set_refused (error);
+  if (!S_ISREG (info.st_mode) || info.st_size > MAX_FILE_SIZE)
+    return set_refused (error);
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return FALSE;
+
+  kept = g_string_sized_new (length);
+  for (line = contents; line < contents + length; number++)
+    {
+      const char *end = memchr (line, '\n', contents + length - line);
+      const char *next = end != NULL ? end + 1 : contents + length;
+
+      if (number == line_number)
+        {
+          g_autofree char *text = g_strndup (line, (end != NULL ? end : next) - line);
+          g_auto(GStrv) fields = g_strsplit_set (g_strchomp (text), " \t", 3);
+          guint64 line_port = 0;
+
+          if (g_strv_length (fields) >= 3 && g_strcmp0 (fields[0], lower) == 0 &&
+              g_ascii_string_to_unsigned (fields[1], 10, 0, G_MAXUINT16, &line_port, NULL) &&
+              line_port == port)
+            {
+              removed = TRUE;
+              line = next;
+              continue;
+            }
+        }
+      g_string_append_len (kept, line, next - line);
+      line = next;
+    }
+
+  if (!removed)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("%s changed since RDP Doctor read it: check again, then forget the certificate."), shown);
+      return FALSE;
+    }
+  return g_file_set_contents_full (path, kept->str, kept->len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                   info.st_mode & 0777, error);
+}
+
+/**
+ * rd_cert_cache_forget:
+ * @entry: one entry of rd_cert_cache_lookup() (with the `host` and `port`
+ *   the local check adds)
+ *
+ * Forgets the certificate @entry describes, without a shell: its .pem file
+ * is removed, or its one line of known_hosts2; nothing else. Only the files
+ * rd_cert_cache_lookup() reads can be touched, so an entry from elsewhere
+ * cannot name another file. An entry already gone counts as forgotten.
+ *
+ * Returns: %TRUE, or %FALSE with @error set (%G_IO_ERROR)
+ */
+gboolean
+rd_cert_cache_forget (JsonObject  *entry,
+                      GError     **error)
+{
+  const char *store, *path, *host;
+  gint64 port;
+
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  store = json_object_get_string_member_with_default (entry, "store", NULL);
+  path = json_object_get_string_member_with_default (entry, "path", NULL);
+  host = json_object_get_string_member_with_default (entry, "host", NULL);
+  port = json_object_get_int_member_with_default (entry, "port", 0);
+
+  if (store == NULL || path == NULL || host == NULL || port <= 0 || port > G_MAXUINT16 ||
+      !g_path_is_absolute (path))
+    return set_refused (error);
+
+  if (g_str_equal (store, "pem"))
+    return forget_pem (path, host, port, error);
+  if (g_str_equal (store, "known_hosts2"))
+    return forget_known_hosts_line (path, host, port,
+                                    json_object_get_int_member_with_default (entry, "line", 0), error);
+  return set_refused (error);
+}
+
+static void
+forget_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  JsonArray *entries = task_data;
+
+  /* Lines count from the file's start: the last ones first keep the earlier
+   * numbers right. */
+  for (guint i = json_array_get_length (entries); i > 0; i--)
+    {
+      GError *error = NULL;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      if (!rd_cert_cache_forget (json_array_get_object_element (entries, i - 1), &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static gint
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  JsonObject *x = json_node_get_object (*(JsonNode **) a);
+  JsonObject *y = json_node_get_object (*(JsonNode **) b);
+  int by_path = g_strcmp0 (json_object_get_string_member_with_default (x, "path", NULL),
+                           json_object_get_string_member_with_default (y, "path", NULL));
+  gint64 lx = json_object_get_int_member_with_default (x, "line", 0);
+  gint64 ly = json_object_get_int_member_with_default (y, "line", 0);
+
+  if (by_path != 0)
+    return by_path;
+  return lx < ly ? -1 : lx > ly ? 1 : 0;
+}
+
+/**
+ * rd_cert_cache_forget_async:
+ * @entries: entries of rd_cert_cache_lookup() to forget
+ *
+ * Forgets each of @entries (rd_cert_cache_forget()) on a worker thread,
+ * stopping at the first that fails.
+ */
+void
+rd_cert_cache_forget_async (JsonArray           *entries,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  JsonArray *sorted = json_array_new ();
+
+  g_return_if_fail (entries != NULL);
+
+  /* A copy in line order: the thread must not share the caller's objects. */
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    g_ptr_array_add (nodes, json_array_get_element (entries, i));
+  g_ptr_array_sort (nodes, compare_lines);
+  for (guint i = 0; i < nodes->len; i++)
+    json_array_add_element (sorted, json_node_copy (g_ptr_array_index (nodes, i)));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rd_cert_cache_forget_async);
+  g_task_set_task_data (task, sorted, (GDestroyNotify) json_array_unref);
+  g_task_run_in_thread (task, forget_in_thread);
+}
+
+gboolean
+rd_cert_cache_forget_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == rd_cert_cache_forget_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -14,5 +15,13 @@ char      *rd_cert_cache_file_name (const char *host,
 JsonArray *rd_cert_cache_lookup    (const char *host,
                                     guint16     port,
                                     GDateTime  *now);
+gboolean   rd_cert_cache_forget    (JsonObject  *entry,
+                                    GError     **error);
+void       rd_cert_cache_forget_async  (JsonArray           *entries,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean   rd_cert_cache_forget_finish (GAsyncResult        *result,
+                                        GError             **error);
 
 G_END_DECLS

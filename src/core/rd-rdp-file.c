@@ -599,6 +599,84 @@ rd_rdp_file_set_int (RdRdpFile  *self,
 }
 
 /**
+ * rd_rdp_file_apply_settings:
+ * @settings: settings as a catalog's "write-rdp" action gives them:
+ *   "key:type:value" ("s" or "i"), separated by ";"
+ * @address: (nullable): what "{address}" in a text value stands for
+ *
+ * Sets each of @settings (rd_rdp_file_set_string(), rd_rdp_file_set_int()).
+ * Either all of them are set or, with @error set, none.
+ *
+ * Returns: %TRUE, or %FALSE with @error set: %RD_RDP_FILE_ERROR_NO_ADDRESS
+ *   when a value needs @address and there is none, else
+ *   %RD_RDP_FILE_ERROR_INVALID_VALUE
+ */
+gboolean
+rd_rdp_file_apply_settings (RdRdpFile   *self,
+                            const char  *settings,
+                            const char  *address,
+                            GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func (line_free);
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (settings != NULL, FALSE);
+
+  parts = g_strsplit (settings, ";", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      Line *line;
+      gint64 number;
+
+      if (*g_strstrip (parts[i]) == '\0')
+        continue;
+      line = parse_line (parts[i]);
+      g_ptr_array_add (parsed, line);
+
+      if (line->key == NULL || (line->type != 's' && line->type != 'i') ||
+          (line->type == 'i' && !parse_int (line->value, &number)))
+        {
+          g_set_error (error, RD_RDP_FILE_ERROR, RD_RDP_FILE_ERROR_INVALID_VALUE,
+                       _("“%s” is not a setting RDP Doctor can write to a Remote Desktop file."), parts[i]);
+          return FALSE;
+        }
+      if (line->type == 's' && strstr (line->value, "{address}") != NULL)
+        {
+          g_auto(GStrv) pieces = NULL;
+
+          if (address == NULL || *address == '\0')
+            {
+              g_set_error_literal (error, RD_RDP_FILE_ERROR, RD_RDP_FILE_ERROR_NO_ADDRESS,
+                                   _("The name did not lead to an address, so there is none to write into the file."));
+              return FALSE;
+            }
+          pieces = g_strsplit (line->value, "{address}", -1);
+          g_free (line->value);
+          line->value = g_strjoinv (address, pieces);
+        }
+      if (!is_valid_key (line->key) || !is_valid_value (line->value))
+        {
+          g_set_error_literal (error, RD_RDP_FILE_ERROR, RD_RDP_FILE_ERROR_INVALID_VALUE,
+                               _("This setting cannot be written to a Remote Desktop file: it contains a line break or another control character."));
+          return FALSE;
+        }
+    }
+
+  for (guint i = 0; i < parsed->len; i++)
+    {
+      Line *line = g_ptr_array_index (parsed, i);
+      gint64 number = 0;
+
+      if (line->type == 'i' && parse_int (line->value, &number))
+        rd_rdp_file_set_int (self, line->key, number);
+      else
+        set_line (self, line->key, 's', g_strdup (line->value));
+    }
+  return TRUE;
+}
+
+/**
  * rd_rdp_file_remove:
  *
  * Returns: whether @key was there

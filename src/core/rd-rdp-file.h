@@ -86,6 +86,10 @@ void               rd_rdp_file_set_int          (RdRdpFile           *self,
                                                  gint64               value);
 gboolean           rd_rdp_file_remove           (RdRdpFile           *self,
                                                  const char          *key);
+gboolean           rd_rdp_file_apply_settings   (RdRdpFile           *self,
+                                                 const char          *settings,
+                                                 const char          *address,
+                                                 GError             **error);
 GStrv              rd_rdp_file_dup_keys         (RdRdpFile           *self);
 
 RdTarget          *rd_rdp_file_get_target       (RdRdpFile           *self,

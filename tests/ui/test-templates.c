@@ -15,13 +15,17 @@
 #include <adwaita.h>
 
 #include "rd-core.h"
+#include "rd-action-button.h"
 #include "rd-cause-row.h"
 #include "rd-check-row.h"
 #include "rd-checking-page.h"
+#include "rd-evidence-dialog.h"
 #include "rd-fix-page.h"
 #include "rd-fix-step.h"
 #include "rd-report-page.h"
 #include "rd-results-page.h"
+#include "rd-server-evidence.h"
+#include "rd-server-script.h"
 #include "rd-start-page.h"
 #include "rd-window.h"
 
@@ -232,6 +236,7 @@ test_templates_build (void)
     RD_TYPE_REPORT_PAGE,
     RD_TYPE_CAUSE_ROW,
     RD_TYPE_FIX_STEP,
+    RD_TYPE_ACTION_BUTTON,
   };
   g_autoptr(GtkBuilder) builder = NULL;
   RdWindow *window;
@@ -246,6 +251,13 @@ test_templates_build (void)
 
   window = make_window ();
   g_assert_cmpstr (rd_window_get_visible_page (window), ==, "start");
+  {
+    RdEvidenceDialog *dialog = rd_evidence_dialog_new (GTK_WINDOW (window));
+
+    gtk_window_present (GTK_WINDOW (dialog));
+    g_assert_null (rd_evidence_dialog_get_error (dialog));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 
   builder = gtk_builder_new_from_resource (RESOURCE_BASE "/gtk/help-overlay.ui");
@@ -628,6 +640,325 @@ test_results_verdicts (void)
   g_assert_finalize_object (page);
 }
 
+/* ---- guided actions ----------------------------------------------------- */
+
+static RdCheckResult *
+result_from_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  RdCheckResult *result;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  result = rd_check_result_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
+  g_assert_no_error (error);
+  return result;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* "type argument" of every action button on @page, sorted */
+static GStrv
+list_action_buttons (GtkWidget *page)
+{
+  g_autoptr(GPtrArray) buttons = find_all (page, RD_TYPE_ACTION_BUTTON);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      RdActionButton *button = g_ptr_array_index (buttons, i);
+
+      /* Each one has a name for screen readers and an action to run. */
+      g_assert_nonnull (rd_action_button_get_label_text (button));
+      g_assert_cmpuint (strlen (rd_action_button_get_label_text (button)), >, 0);
+      g_assert_nonnull (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)));
+      g_ptr_array_add (list, g_strdup_printf ("%s %s", rd_action_button_get_action_type (button),
+                                              rd_action_button_get_argument (button) != NULL
+                                                ? rd_action_button_get_argument (button) : ""));
+    }
+  g_ptr_array_sort (list, compare_strings);
+  g_ptr_array_add (list, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+}
+
+/* The buttons the fixes of @cause should get, sorted */
+static GStrv
+expect_action_buttons (RdCause    *cause,
+                       GHashTable *seen)
+{
+  GPtrArray *fixes = rd_cause_get_fixes (cause);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < fixes->len; i++)
+    {
+      const RdCatalogFix *fix = g_ptr_array_index (fixes, i);
+
+      for (guint j = 0; j < fix->steps->len; j++)
+        {
+          const RdCatalogStep *step = g_ptr_array_index (fix->steps, j);
+
+          for (guint k = 0; step->actions != NULL && k < step->actions->len; k++)
+            {
+              const RdCatalogAction *action = g_ptr_array_index (step->actions, k);
+
+              g_hash_table_add (seen, g_strdup (action->type));
+              if (g_str_equal (action->type, "open-documentation"))
+                continue;
+              g_ptr_array_add (list, g_strdup_printf ("%s %s", action->type,
+                                                      action->argument != NULL ? action->argument : ""));
+              if (g_str_equal (action->type, "evidence-script"))
+                g_ptr_array_add (list, g_strdup (RD_ACTION_IMPORT_EVIDENCE " "));
+            }
+        }
+      if (rd_server_script_fix_has_steps (fix))
+        {
+          g_hash_table_add (seen, g_strdup (RD_ACTION_SERVER_SCRIPT));
+          g_ptr_array_add (list, g_strdup_printf (RD_ACTION_SERVER_SCRIPT " %s", fix->id));
+        }
+    }
+  g_ptr_array_sort (list, compare_strings);
+  g_ptr_array_add (list, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+}
+
+/* Every cause's fix page has one button per guided action of the fixes that
+ * apply, and one "Save Server Script…" per fix with server steps. */
+static void
+test_fix_page_action_buttons (void)
+{
+  GPtrArray *infos = rd_catalog_get_causes (rd_catalog_get_default ());
+  g_autoptr(RdTarget) target = rd_target_parse ("pc42.example.com", RD_DEFAULT_RDP_PORT, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  RdFixPage *page = g_object_ref_sink (g_object_new (RD_TYPE_FIX_PAGE, NULL));
+  const char *every_type[] = {
+    "write-rdp", "launch-client", "flush-dns", "forget-certificate", "open-documentation",
+    "evidence-script", RD_ACTION_SERVER_SCRIPT,
+  };
+
+  for (guint i = 0; i < infos->len; i++)
+    {
+      g_autoptr(RdCause) cause = rd_cause_new (g_ptr_array_index (infos, i), 0.8);
+      g_auto(GStrv) expected = expect_action_buttons (cause, seen);
+      g_auto(GStrv) shown = NULL;
+
+      rd_fix_page_set_cause (page, cause, target, NULL);
+      shown = list_action_buttons (GTK_WIDGET (page));
+      g_test_message ("%s: %u buttons", rd_cause_get_id (cause), g_strv_length (shown));
+      g_assert_true (g_strv_equal ((const char * const *) shown, (const char * const *) expected));
+    }
+
+  /* The catalog has every kind of button somewhere. */
+  for (guint i = 0; i < G_N_ELEMENTS (every_type); i++)
+    {
+      g_test_message ("action type %s", every_type[i]);
+      g_assert_true (g_hash_table_contains (seen, every_type[i]));
+    }
+
+  /* The labels say what each does. */
+  {
+    const struct { const char *type, *argument, *label; } looks[] = {
+      { "write-rdp", "enablecredsspsupport:i:1", "Save Corrected .rdp File…" },
+      { "launch-client", "/sec:rdp", "Open in FreeRDP with /sec:rdp…" },
+      { "flush-dns", NULL, "Clear DNS Cache" },
+      { "forget-certificate", NULL, "Forget Cached Certificate" },
+      { "evidence-script", NULL, "Save Evidence Script…" },
+      { RD_ACTION_SERVER_SCRIPT, "grant-key-access", "Save Server Script…" },
+      { RD_ACTION_IMPORT_EVIDENCE, NULL, "Import Server Evidence…" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (looks); i++)
+      {
+        GtkWidget *button = g_object_ref_sink (rd_action_button_new (looks[i].type, looks[i].argument));
+
+        g_assert_cmpstr (rd_action_button_get_label_text (RD_ACTION_BUTTON (button)), ==, looks[i].label);
+        g_assert_finalize_object (button);
+      }
+    /* No button without what it needs, nor for an unknown type */
+    g_assert_null (rd_action_button_new ("launch-client", NULL));
+    g_assert_null (rd_action_button_new ("open-documentation", "https://example.com"));
+    g_assert_null (rd_action_button_new ("format-disk", NULL));
+  }
+
+  g_assert_finalize_object (page);
+}
+
+#define DNS_OK "{\"id\":\"dns\",\"status\":\"pass\",\"summary\":\"ok\",\"evidence\":{\"addresses\":[{\"address\":\"192.0.2.10\",\"family\":\"ipv4\",\"reverse\":null}]}}"
+#define TCP_OPEN "{\"id\":\"tcp\",\"status\":\"pass\",\"summary\":\"s\",\"evidence\":{\"port\":3389,\"state\":\"open\",\"unsteady\":false,\"handshakes\":{\"attempts\":5,\"failed\":0}}}"
+#define NEGOTIATION(flags) "{\"id\":\"negotiation\",\"status\":\"pass\",\"summary\":\"s\",\"evidence\":{\"flags\":[" flags "]}}"
+#define CREDSSP_FAIL "{\"id\":\"credssp\",\"status\":\"fail\",\"summary\":\"s\",\"evidence\":{}}"
+
+static gboolean
+shows_restricted_admin (const char *negotiation)
+{
+  g_autoptr(RdTarget) target = rd_target_parse ("pc42.example.com", RD_DEFAULT_RDP_PORT, NULL);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(RdDiagnosis) diagnosis = NULL;
+  RdFixPage *page = g_object_ref_sink (g_object_new (RD_TYPE_FIX_PAGE, NULL));
+  GPtrArray *causes;
+  RdCause *oracle = NULL;
+  g_auto(GStrv) buttons = NULL;
+
+  g_ptr_array_add (results, result_from_json (DNS_OK));
+  g_ptr_array_add (results, result_from_json (TCP_OPEN));
+  g_ptr_array_add (results, result_from_json (negotiation));
+  g_ptr_array_add (results, result_from_json (CREDSSP_FAIL));
+  diagnosis = rd_diagnosis_new (target, results, rd_catalog_get_default ());
+  causes = rd_diagnosis_get_causes (diagnosis);
+  for (guint i = 0; i < causes->len; i++)
+    if (g_str_equal (rd_cause_get_id (g_ptr_array_index (causes, i)), "credssp-oracle"))
+      oracle = g_ptr_array_index (causes, i);
+  g_assert_nonnull (oracle);
+
+  rd_fix_page_set_diagnosis (page, diagnosis);
+  rd_fix_page_set_cause (page, oracle, target, NULL);
+  buttons = list_action_buttons (GTK_WIDGET (page));
+  g_assert_finalize_object (page);
+  return g_strv_contains ((const char * const *) buttons, "launch-client /restricted-admin");
+}
+
+/* Restricted admin mode is offered only where the server advertises it. */
+static void
+test_fix_page_restricted_admin (void)
+{
+  g_assert_false (shows_restricted_admin (NEGOTIATION ("\"EXTENDED_CLIENT_DATA_SUPPORTED\"")));
+  g_assert_false (shows_restricted_admin (NEGOTIATION ("")));
+  g_assert_true (shows_restricted_admin (NEGOTIATION ("\"EXTENDED_CLIENT_DATA_SUPPORTED\",\"RESTRICTED_ADMIN_MODE_SUPPORTED\"")));
+}
+
+static RdEvidenceDialog *
+find_evidence_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (RD_IS_EVIDENCE_DIALOG (window))
+        return RD_EVIDENCE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static RdCause *
+find_cause_in (RdDiagnosis *diagnosis,
+               const char  *id)
+{
+  GPtrArray *causes = rd_diagnosis_get_causes (diagnosis);
+
+  for (guint i = 0; i < causes->len; i++)
+    if (g_str_equal (rd_cause_get_id (g_ptr_array_index (causes, i)), id))
+      return g_ptr_array_index (causes, i);
+  return NULL;
+}
+
+static gboolean
+has_title (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data) == 0;
+}
+
+/* The server's evidence, imported into a run's diagnosis, changes its causes
+ * as rd-diagnosis-server.c says: the unreadable certificate key is
+ * confirmed. Refused evidence leaves the dialog open with the reason. */
+static void
+test_window_import_evidence (void)
+{
+  Listener listener = { 0 };
+  RdWindow *window;
+  RdResultsPage *results_page;
+  RdEvidenceDialog *dialog;
+  RdDiagnosis *before, *after;
+  RdCause *cause;
+  g_autofree char *good = g_build_filename (RD_TEST_DATA_DIR, "server-evidence-cert-key.json", NULL);
+  g_autofree char *broken = g_build_filename (RD_TEST_DATA_DIR, "server-evidence-broken-schema.json", NULL);
+  g_autoptr(GFile) good_file = g_file_new_for_path (good);
+  g_autoptr(GFile) broken_file = g_file_new_for_path (broken);
+  gboolean expired = FALSE;
+  guint source;
+
+  listener_start (&listener);
+  window = make_window ();
+  results_page = get_results_page (window);
+
+  /* Nothing to import the server's evidence into yet */
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.import-evidence", NULL);
+  g_assert_null (find_evidence_dialog ());
+
+  rd_start_page_set_text (get_start_page (window), listener.address);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.start", NULL);
+  wait_for_page (window, "results", RUN_TIMEOUT_MS);
+  before = g_object_ref (rd_results_page_get_diagnosis (results_page));
+  g_assert_null (find_cause_in (before, "cert-key-inaccessible"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "wizard.import-evidence", NULL));
+  dialog = find_evidence_dialog ();
+  g_assert_nonnull (dialog);
+
+  /* Pasted text that is no evidence: the reason, and the dialog stays */
+  rd_evidence_dialog_import_text (dialog, "{\"schema\": \"something-else/1\"}");
+  g_assert_nonnull (rd_evidence_dialog_get_error (dialog));
+  g_test_message ("refused: %s", rd_evidence_dialog_get_error (dialog));
+  g_assert_true (find_evidence_dialog () == dialog);
+
+  /* A file that is no evidence: its name and the reason */
+  rd_evidence_dialog_import_file (dialog, broken_file);
+  source = g_timeout_add (10000, timed_out, &expired);
+  while (!expired && rd_evidence_dialog_get_error (dialog) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (source);
+  g_assert_true (g_str_has_prefix (rd_evidence_dialog_get_error (dialog), "“server-evidence-broken-schema.json”: "));
+  g_assert_true (rd_results_page_get_diagnosis (results_page) == before);
+
+  /* The real thing: read off the main loop, then a new diagnosis */
+  rd_evidence_dialog_import_file (dialog, good_file);
+  expired = FALSE;
+  source = g_timeout_add (10000, timed_out, &expired);
+  while (!expired && rd_results_page_get_diagnosis (results_page) == before)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (source);
+  g_assert_null (find_evidence_dialog ());
+
+  after = rd_results_page_get_diagnosis (results_page);
+  cause = find_cause_in (after, "cert-key-inaccessible");
+  g_assert_nonnull (cause);
+  g_assert_cmpfloat_with_epsilon (rd_cause_get_confidence (cause), 0.95, 1e-9);
+  g_assert_cmpuint (rd_diagnosis_get_results (after)->len, ==, rd_diagnosis_get_results (before)->len + 1);
+  g_assert_cmpstr (rd_window_get_visible_page (window), ==, "results");
+  /* The check rows name it for people */
+  g_assert_nonnull (find_one (GTK_WIDGET (results_page), RD_TYPE_CHECK_ROW, has_title, "What the server says"));
+  g_test_message ("before: %s; after: %s",
+                  rd_diagnosis_get_top_cause (before) != NULL ? rd_cause_get_id (rd_diagnosis_get_top_cause (before)) : "none",
+                  rd_cause_get_id (rd_diagnosis_get_top_cause (after)));
+  g_assert_cmpstr (rd_cause_get_id (rd_diagnosis_get_top_cause (after)), ==, "cert-key-inaccessible");
+
+  /* A second import replaces the first rather than adding to it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "wizard.import-evidence", NULL));
+  dialog = find_evidence_dialog ();
+  rd_evidence_dialog_import_file (dialog, good_file);
+  expired = FALSE;
+  source = g_timeout_add (10000, timed_out, &expired);
+  while (!expired && rd_results_page_get_diagnosis (results_page) == after)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (source);
+  g_assert_cmpuint (rd_diagnosis_get_results (rd_results_page_get_diagnosis (results_page))->len, ==,
+                    rd_diagnosis_get_results (before)->len + 1);
+
+  g_object_unref (before);
+  gtk_window_destroy (GTK_WINDOW (window));
+  listener_stop (&listener);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -659,6 +990,9 @@ main (int   argc,
   g_test_add_func ("/Rd/Ui/window/cancel", test_window_cancel);
   g_test_add_func ("/Rd/Ui/window/diagnose", test_window_diagnose);
   g_test_add_func ("/Rd/Ui/results/verdicts", test_results_verdicts);
+  g_test_add_func ("/Rd/Ui/fix-page/action-buttons", test_fix_page_action_buttons);
+  g_test_add_func ("/Rd/Ui/fix-page/restricted-admin", test_fix_page_restricted_admin);
+  g_test_add_func ("/Rd/Ui/window/import-evidence", test_window_import_evidence);
 
   return g_test_run ();
 }

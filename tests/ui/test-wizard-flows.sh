@@ -14,7 +14,13 @@
 #    clipboard (read back with xclip), the server is repaired (SIGUSR1 switches
 #    its behaviour) and "check again" says "Fixed"; then the report is saved
 #    through the file chooser and read back.
-# 4. `rdp-doctor FILE.rdp` fills the wizard from the file and checks at once.
+# 4. The guided actions, keyboard only: "Save Server Script…" saves the
+#    fix's PowerShell script; "Open in FreeRDP with /sec:rdp…" shows the exact
+#    command and runs nothing when cancelled (a stand-in xfreerdp would leave
+#    a mark); "Save Corrected .rdp File…" writes the address; "Clear DNS
+#    Cache" says that systemd-resolved is not there. Screenshots of the fix
+#    page with its buttons and of the confirmation.
+# 5. `rdp-doctor FILE.rdp` fills the wizard from the file and checks at once.
 #
 # The app's state is read from its G_MESSAGES_DEBUG lines. It fails on any
 # critical or warning in the app's log. Exit 77 (skip) when there is no way
@@ -55,7 +61,7 @@ printf '[Settings]\ngtk-cursor-blink=false\ngtk-enable-animations=false\ngtk-fon
 export XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
 export GSETTINGS_BACKEND=memory ADW_DISABLE_PORTAL=1
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=
-export G_MESSAGES_DEBUG=rd-window,rd-checking-page,rd-start-page,rd-results-page,rd-fix-page,rd-fix-step,rd-report-page
+export G_MESSAGES_DEBUG=rd-window,rd-checking-page,rd-start-page,rd-results-page,rd-fix-page,rd-fix-step,rd-report-page,rd-action-button
 export G_DEBUG=fatal-criticals
 # No organisation settings from this machine
 export RD_ORG_CONFIG="$tmp/no-organization.conf"
@@ -348,7 +354,125 @@ ok "the report was saved as Markdown ($(wc -c <"$report") bytes) and reads back"
 
 quit_app
 
-# ---- 4. an .rdp file on the command line ---------------------------------
+# ---- 4. the guided actions -----------------------------------------------
+
+# A stand-in client: it notes every run (the local check asks its version;
+# a connection would name the server with /v:).
+mkdir -p "$tmp/bin"
+printf '#!/bin/sh\necho "$*" >> "%s"\necho "This is FreeRDP version 2.11.0"\n' "$tmp/client-runs" > "$tmp/bin/xfreerdp"
+chmod +x "$tmp/bin/xfreerdp"
+
+start_app actions "PATH=$tmp/bin:$PATH"
+resize 1200 900
+
+# focus_button LABEL: Tab through the page until the button LABEL has the focus
+focus_button () {
+  local before
+  before=$(grep -c -F -- "focus: $1" "$applog")
+  for _ in $(seq 60); do
+    xdotool key Tab
+    # one key at a time: the next Tab only once this one has landed
+    for _ in 1 2 3 4 5 6; do
+      sleep 0.05
+      [ "$(grep -c -F -- "focus: $1" "$applog")" -gt "$before" ] && return 0
+    done
+  done
+  fail "Tab never reached “$1”"
+}
+
+# save_as PATH: types PATH into the file chooser on show, and saves
+save_as () {
+  local dialog
+  dialog=$(timeout 10 xdotool search --sync --onlyvisible --name "$2" | head -1)
+  [ -n "$dialog" ] || fail "the dialog “$2” did not appear"
+  sleep 0.5
+  xdotool key --clearmodifiers ctrl+a
+  xdotool type --delay 10 "$1"
+  xdotool key Return
+  wait_count "saved: $1" 1 10 || fail "nothing was saved to $1"
+}
+
+# 4a. The server script of the certificate key's fix
+run "$broken_address"
+go alt+Right fix
+wait_next_start 'copied: '
+xdotool key space
+wait_next 'copied: ' 5 || fail "Space on the copy button copied nothing"
+command=$(last 'copied: ')
+focus_button "Save Server Script…"
+shot "fix-actions-1200"
+script="$tmp/saved/rdp-doctor-fix.ps1"
+mkdir -p "$tmp/saved"
+wait_next_start 'save dialog: '
+xdotool key Return
+wait_next 'save dialog: ' 5 || fail "Return on “Save Server Script…” opened no dialog"
+[ "$(last 'save dialog: ')" = "rdp-doctor-fix-127.0.0.1.ps1" ] || fail "the suggested name is “$(last 'save dialog: ')”"
+save_as "$script" '^Save Server Script$'
+head -c 3 "$script" | od -An -tx1 | grep -q 'ef bb bf' || fail "$script has no byte order mark"
+first=$(head -1 "$script" | sed 's/^\xef\xbb\xbf//; s/\r$//')
+[ "$first" = "# RDP Doctor: server fix script" ] || fail "$script begins with “$first”"
+grep -q -F -- "$command" "$script" || fail "$script lacks the step's command “$command”"
+grep -q -F -- "-DryRun" "$script" || fail "$script has no -DryRun"
+wait_count "toast: Saved as $script. Run it as administrator; add -DryRun" 1 5 || fail "no hint after saving the script"
+ok "“Save Server Script…” saved the fix's script, with “$command”"
+go alt+Left results
+go alt+Left start
+
+# 4b. Launching the client: the exact command, then Cancel runs nothing
+run "$rdponly_address"
+go alt+Right fix
+focus_button "Open in FreeRDP with /sec:rdp…"
+wait_next_start 'confirm: '
+xdotool key Return
+wait_next 'confirm: ' 10 || fail "Return on the launch button asked nothing"
+shown=$(last 'confirm: ')
+expected="$tmp/bin/xfreerdp /v:$rdponly_address /sec:rdp"
+[ "$shown" = "$expected" ] || [ "$shown" = "'$tmp/bin/xfreerdp' '/v:$rdponly_address' '/sec:rdp'" ] \
+  || fail "the confirmation shows “$shown”, not “$expected”"
+confirm=$(timeout 10 xdotool search --sync --onlyvisible --name '^Run This Command\?$' | head -1)
+[ -n "$confirm" ] || fail "the confirmation window did not appear"
+# No window manager here: put the dialog over the window's middle, as one would
+eval "$(xdotool getwindowgeometry --shell "$confirm")"
+xdotool windowmove "$confirm" $(( (1200 - WIDTH) / 2 )) $(( (900 - HEIGHT) / 3 ))
+sleep 0.6
+import -window root -crop 1200x900+0+0 +repage "$outdir/confirm-launch-1200.png" || fail "no screenshot of the confirmation"
+echo "# saved $outdir/confirm-launch-1200.png"
+wait_next_start 'cancelled: launch-client'
+xdotool key Escape
+wait_next 'cancelled: launch-client' 5 || fail "Escape did not cancel the launch"
+sleep 0.5
+! grep -q -F '/v:' "$tmp/client-runs" 2>/dev/null || fail "the client ran although the launch was cancelled: $(cat "$tmp/client-runs")"
+ok "the launch button showed “$shown” and Escape ran nothing"
+go alt+Left results
+go alt+Left start
+
+# 4c. A name that leads to another computer: the corrected .rdp file and the DNS cache
+wrong="localhost:${healthy_address##*:}"
+run "$wrong"
+grep -q 'top: dns-wrong-host' "$applog" || fail "$wrong is not diagnosed as the wrong computer"
+go alt+Right fix
+focus_button "Save Corrected .rdp File…"
+rdp_out="$tmp/saved/corrected.rdp"
+wait_next_start 'save dialog: '
+xdotool key Return
+wait_next 'save dialog: ' 5 || fail "Return on “Save Corrected .rdp File…” opened no dialog"
+save_as "$rdp_out" '^Save Corrected Remote Desktop File$'
+iconv -f UTF-16LE -t UTF-8 "$rdp_out" | tr -d '\r' | grep -E -q "full address:s:(127\.0\.0\.1|\[::1\]):${healthy_address##*:}\$" \
+  || fail "$rdp_out does not hold the address: $(iconv -f UTF-16LE -t UTF-8 "$rdp_out" | head -3)"
+wait_count "toast: Saved as $rdp_out" 1 5 || fail "no toast after saving the .rdp file"
+ok "“Save Corrected .rdp File…” wrote $(iconv -f UTF-16LE -t UTF-8 "$rdp_out" | tr -d '\r\357\273\277\377\376' | head -1)"
+focus_button "Clear DNS Cache"
+wait_next_start 'confirm: flush-dns'
+xdotool key Return
+wait_next 'confirm: flush-dns' 5 || fail "Return on “Clear DNS Cache” asked nothing"
+timeout 10 xdotool search --sync --onlyvisible --name '^Clear the DNS Cache\?$' >/dev/null || fail "no confirmation"
+sleep 0.4
+xdotool key Return
+wait_count 'toast: systemd-resolved is not running' 1 15 || fail "no error toast: $(last 'dns flush: ')"
+ok "“Clear DNS Cache” without systemd-resolved: “$(last "toast: ")”"
+quit_app
+
+# ---- 5. an .rdp file on the command line ---------------------------------
 
 rdp="$tmp/pc42.rdp"
 printf 'full address:s:%s\r\nusername:s:EXAMPLE\\ada\r\nenablecredsspsupport:i:1\r\n' "$broken_address" \
