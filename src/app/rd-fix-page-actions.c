@@ -718,8 +718,8 @@ fix_forget_certificate_action (GtkWidget  *widget,
         g_string_append_c (shown, '\n');
       if (json_object_has_member (entry, "line"))
         /* Translators: a file, and the number of the line in it */
-        g_string_append_printf (shown, _("%s, line %" G_GINT64_FORMAT),
-                                path, json_object_get_int_member (entry, "line"));
+        g_string_append_printf (shown, _("%s, line %lld"),
+                                path, (long long) json_object_get_int_member (entry, "line"));
       else
         g_string_append (shown, path);
     }
