@@ -299,6 +299,111 @@ build_script (RdDiagnosis *diagnosis,
   return rd_server_script_to_string (script);
 }
 
+/* Every command of the catalog, rendered for the most hostile targets the
+ * parser lets through (and for those it should refuse, in case it stops
+ * refusing them), keeps the shape it has for an ordinary name: under sh the
+ * host is inside one word, under PowerShell inside one literal, and the rest
+ * of the command is the same. */
+static void
+test_render_every_command (void)
+{
+  g_autofree char *longest = NULL;
+  const char *candidates[] = {
+    "a'b", "$(id)", "`id`", "a;b", "a\nb", "x\u202Egnp.exe", "‘server’", "“server”",
+    "-oProxyCommand=x", "[fe80::1%25$(id)]", "[fe80::1%eth0]", "a b", "a\\b",
+    "xn--80ak6aa92e.com", "пример.рф", "ＡＢＣ.example", "[::ffff:127.0.0.1]:3390",
+    "[2001:db8::1]:65535", "localhost.", "a_b.example", "0x7f000001", NULL,
+  };
+  GPtrArray *causes = rd_catalog_get_causes (rd_catalog_get_default ());
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func ((GDestroyNotify) rd_target_unref);
+  guint n_commands = 0, n_with_host = 0;
+
+  /* 63-character labels up to the 253 characters a name may have */
+  {
+    g_autoptr(GString) name = g_string_new (NULL);
+    g_autofree char *label = g_strnfill (63, 'x');
+
+    while (name->len + 64 <= 253)
+      g_string_append_printf (name, "%s%s", name->len > 0 ? "." : "", label);
+    longest = g_string_free (g_steal_pointer (&name), FALSE);
+    candidates[G_N_ELEMENTS (candidates) - 1] = longest;
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      RdTarget *target = rd_target_parse (candidates[i], 3389, NULL);
+
+      if (target != NULL)
+        g_ptr_array_add (targets, target);
+    }
+  g_test_message ("%u of %" G_GSIZE_FORMAT " hostile targets are accepted", targets->len, G_N_ELEMENTS (candidates));
+  g_assert_cmpuint (targets->len, >=, 8);
+
+  for (guint c = 0; c < causes->len; c++)
+    {
+      RdCatalogCause *cause = g_ptr_array_index (causes, c);
+
+      for (guint f = 0; f < cause->fixes->len; f++)
+        {
+          RdCatalogFix *fix = g_ptr_array_index (cause->fixes, f);
+
+          for (guint s = 0; s < fix->steps->len; s++)
+            {
+              RdCatalogCommand *command = ((RdCatalogStep *) g_ptr_array_index (fix->steps, s))->command;
+
+              if (command == NULL)
+                continue;
+              n_commands++;
+              n_with_host += strstr (command->text, "{host}") != NULL;
+              g_assert_true (g_str_equal (command->shell, "sh") || g_str_equal (command->shell, "powershell"));
+
+              for (guint t = 0; t < targets->len; t++)
+                {
+                  RdTarget *target = g_ptr_array_index (targets, t);
+                  const char *host = rd_target_get_host (target);
+                  g_autofree char *ordinary_text = g_strdup_printf ("server.example:%u", rd_target_get_port (target));
+                  g_autoptr(RdTarget) ordinary = rd_target_parse (ordinary_text, 3389, NULL);
+                  g_autofree char *expected = rd_catalog_command_render (command, ordinary);
+                  g_autofree char *rendered = rd_catalog_command_render (command, target);
+
+                  g_test_message ("%s/%s: %s", cause->id, fix->id, rendered);
+                  if (g_str_equal (command->shell, "sh"))
+                    {
+                      g_auto(GStrv) got = NULL;
+                      g_auto(GStrv) want = NULL;
+                      g_autoptr(GError) error = NULL;
+
+                      g_assert_true (g_shell_parse_argv (rendered, NULL, &got, &error));
+                      g_assert_no_error (error);
+                      g_assert_true (g_shell_parse_argv (expected, NULL, &want, &error));
+                      g_assert_cmpuint (g_strv_length (got), ==, g_strv_length (want));
+                      for (guint w = 0; want[w] != NULL; w++)
+                        {
+                          g_autoptr(GString) word = g_string_new (want[w]);
+
+                          g_string_replace (word, "server.example", host, 0);
+                          g_assert_cmpstr (got[w], ==, word->str);
+                        }
+                    }
+                  else
+                    {
+                      g_autofree char *code = powershell_code (rendered);
+                      g_autofree char *expected_code = powershell_code (expected);
+                      g_autofree char *literal = rd_shell_quote ("powershell", host);
+
+                      g_assert_cmpstr (code, ==, expected_code);
+                      assert_one_powershell_literal (literal, host);
+                      if (strstr (command->text, "{host}") != NULL)
+                        g_assert_nonnull (strstr (rendered, literal));
+                    }
+                }
+            }
+        }
+    }
+  g_test_message ("%u commands, %u with the host in them", n_commands, n_with_host);
+  g_assert_cmpuint (n_with_host, >, 0);
+}
+
 static void
 test_script_structure (void)
 {
@@ -944,6 +1049,7 @@ main (int   argc,
   g_test_add_func ("/RdpDoctor/Engine/GuidedActions/quote-powershell", test_quote_powershell);
   g_test_add_func ("/RdpDoctor/Engine/GuidedActions/quote-sh", test_quote_sh);
   g_test_add_func ("/RdpDoctor/Engine/GuidedActions/target-refuses-hostile", test_target_refuses_hostile);
+  g_test_add_func ("/RdpDoctor/Engine/GuidedActions/render-every-command", test_render_every_command);
   g_test_add_func ("/RdpDoctor/Engine/GuidedActions/script-structure", test_script_structure);
   g_test_add_func ("/RdpDoctor/Engine/GuidedActions/script-file", test_script_file);
   g_test_add_func ("/RdpDoctor/Engine/GuidedActions/script-skips", test_script_skips);

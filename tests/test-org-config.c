@@ -9,6 +9,7 @@
 
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
+#include <glib/gstdio.h>
 
 #include "rd-core.h"
 
@@ -185,6 +186,97 @@ test_no_group_file (void)
 
   assert_one_message (path, "line 1", NULL);
   g_assert_cmpuint (rd_org_config_get_default_port (config), ==, 3389);
+}
+
+/* Files that are no key file at all: each is one message naming the file,
+ * and every value stays built in. */
+static void
+assert_all_built_in (RdOrgConfig *config)
+{
+  static const char * const keys[] = {
+    "default-gateway", "default-port", "helpdesk-name", "helpdesk-contact",
+    "helpdesk-url", "report-endpoint", "redact-reports",
+  };
+  g_auto(GStrv) noted = rd_org_config_dup_noted_causes (config);
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_cmpstr (rd_org_config_get_origin (config, keys[i]), ==, "built-in");
+  g_assert_cmpuint (g_strv_length (noted), ==, 0);
+}
+
+typedef struct
+{
+  const char *what;
+  const char *data;     /* NULL: UTF-16 with a byte order mark, made below */
+  gsize       length;
+  const char *mention;  /* the message must also say this */
+} JunkFile;
+
+static void
+test_junk_files (void)
+{
+  static const char with_nul[] = "[Organization]\nDefaultPort=3390\0\nHelpdeskName=x\n";
+  const char *good = "[Organization]\nDefaultPort=3390\nHelpdeskName=Example IT\n"
+                     "[CauseNotes]\nport-filtered=Use the VPN.\n";
+  g_autoptr(GByteArray) junk = g_byte_array_new ();
+  g_autoptr(GString) huge = g_string_new ("[Organization]\nHelpdeskName=");
+  g_autofree char *utf16 = NULL;
+  gsize utf16_length = 0;
+  GRand *rand = g_rand_new_with_seed (20261121);
+  JunkFile cases[5];
+  guint n = 0;
+
+  for (guint i = 0; i < 4096; i++)
+    {
+      guint8 byte = (guint8) g_rand_int_range (rand, 0, 256);
+      g_byte_array_append (junk, &byte, 1);
+    }
+  g_rand_free (rand);
+  while (huge->len < 10 * 1000 * 1000)
+    g_string_append (huge, "Example IT ");
+  g_string_append_c (huge, '\n');
+  utf16 = g_convert (good, -1, "UTF-16LE", "UTF-8", NULL, &utf16_length, NULL);
+  g_assert_nonnull (utf16);
+
+  cases[n++] = (JunkFile) { "binary junk", (const char *) junk->data, junk->len, "not UTF-8" };
+  cases[n++] = (JunkFile) { "10 MB", huge->str, huge->len, "too large" };
+  cases[n++] = (JunkFile) { "UTF-16 without a byte order mark", utf16, utf16_length, "UTF-16" };
+  cases[n++] = (JunkFile) { "a NUL byte", with_nul, sizeof with_nul - 1, "NUL" };
+  cases[n++] = (JunkFile) { "UTF-16 with a byte order mark", NULL, 0, "UTF-16" };
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("rd-org-config-XXXXXX", NULL);
+      g_autofree char *path = g_build_filename (dir, "organization.conf", NULL);
+      g_autofree char *with_bom = NULL;
+      g_autoptr(RdOrgConfig) config = NULL;
+
+      g_test_message ("%s", cases[i].what);
+      if (cases[i].data == NULL)
+        {
+          with_bom = g_malloc (utf16_length + 2);
+          memcpy (with_bom, "\xff\xfe", 2);
+          memcpy (with_bom + 2, utf16, utf16_length);
+          g_assert_true (g_file_set_contents (path, with_bom, utf16_length + 2, NULL));
+        }
+      else
+        g_assert_true (g_file_set_contents (path, cases[i].data, cases[i].length, NULL));
+
+      config = rd_org_config_load (NULL, path);
+      assert_one_message (path, "ignored", cases[i].mention, NULL);
+      assert_all_built_in (config);
+      g_unlink (path);
+      g_rmdir (dir);
+    }
+
+  /* not a file: a device that never ends, read no further */
+  if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(RdOrgConfig) config = rd_org_config_load (NULL, "/dev/zero");
+
+      assert_one_message ("/dev/zero", "not a regular file", "ignored", NULL);
+      assert_all_built_in (config);
+    }
 }
 
 typedef struct
@@ -590,6 +682,7 @@ main (int   argc,
   add_test ("key-file/missing", test_missing_file);
   add_test ("key-file/unparsable", test_unparsable_file);
   add_test ("key-file/no-group", test_no_group_file);
+  add_test ("key-file/junk", test_junk_files);
   add_test ("key-file/bad-values", test_bad_values);
   add_test ("key-file/good-spellings", test_good_spellings);
   add_test ("key-file/unknown-cause", test_unknown_cause);

@@ -326,6 +326,52 @@ test_junk (void)
   }
 }
 
+/* UTF-16 without a byte order mark, in both byte orders, with and without
+ * the address: read when it can be, refused with a message when not. */
+static void
+test_utf16_without_bom (void)
+{
+  const char *texts[] = {
+    "screen mode id:i:2\r\nfull address:s:pc42.example.com:3390\r\nusername:s:bob\r\n",
+    "screen mode id:i:2\r\nusername:s:bob\r\n",
+  };
+  const char *charsets[] = { "UTF-16LE", "UTF-16BE" };
+
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    for (guint c = 0; c < G_N_ELEMENTS (charsets); c++)
+      {
+        gsize length = 0;
+        g_autofree char *converted = g_convert (texts[t], -1, charsets[c], "UTF-8", NULL, &length, NULL);
+        g_autoptr(GBytes) bytes = g_bytes_new (converted, length);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(RdRdpFile) rdp = rd_rdp_file_parse (bytes, &error);
+        g_autoptr(RdTarget) target = NULL;
+
+        g_test_message ("%s, %s", charsets[c], t == 0 ? "with an address" : "without one");
+        if (rdp == NULL)
+          {
+            /* not recognised: a plain message, not a guess */
+            g_assert_error (error, RD_RDP_FILE_ERROR, RD_RDP_FILE_ERROR_NOT_TEXT);
+            g_assert_true (g_utf8_validate (error->message, -1, NULL));
+            continue;
+          }
+        g_assert_no_error (error);
+        g_assert_cmpstr (rd_rdp_file_get_username (rdp), ==, "bob");
+        target = rd_rdp_file_get_target (rdp, &error);
+        if (t == 0)
+          {
+            g_assert_no_error (error);
+            g_assert_cmpstr (rd_target_get_host (target), ==, "pc42.example.com");
+            g_assert_cmpuint (rd_target_get_port (target), ==, 3390);
+          }
+        else
+          {
+            g_assert_null (target);
+            g_assert_error (error, RD_RDP_FILE_ERROR, RD_RDP_FILE_ERROR_NO_ADDRESS);
+          }
+      }
+}
+
 static void
 test_too_large (void)
 {
@@ -552,6 +598,7 @@ main (int   argc,
   g_test_add_func ("/Rd/Engine/RdpFile/missing-fields", test_missing_fields);
   g_test_add_func ("/Rd/Engine/RdpFile/hostile-values", test_hostile_values);
   g_test_add_func ("/Rd/Engine/RdpFile/junk", test_junk);
+  g_test_add_func ("/Rd/Engine/RdpFile/utf16-without-bom", test_utf16_without_bom);
   g_test_add_func ("/Rd/Engine/RdpFile/too-large", test_too_large);
   g_test_add_func ("/Rd/Engine/RdpFile/missing-file", test_missing_file);
   g_test_add_func ("/Rd/Engine/RdpFile/load-async", test_load_async);

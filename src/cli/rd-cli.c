@@ -234,11 +234,19 @@ main (int   argc,
   g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   Cli cli = { NULL, };
-  guint sigint_id, sigterm_id;
   int status;
 
   setup_locale ();
   g_set_prgname ("rdp-doctor-cli");
+
+  /* Ctrl-C and SIGTERM cancel the run (exit 3) whenever they come, however
+   * early; they are handled until the end, so that one arriving while the
+   * report is printed cannot cut it short. */
+  cancellable = g_cancellable_new ();
+  cli.cancellable = cancellable;
+  g_unix_signal_add (SIGINT, interrupted_cb, &cli);
+  g_unix_signal_add (SIGTERM, interrupted_cb, &cli);
+
   /* The gateway probe must speak HTTP/1.1 as RD Gateway clients do; libsoup 3.2
    * offers HTTP/2 unless told so, and reads this before any thread starts. */
   g_setenv ("SOUP_FORCE_HTTP1", "1", FALSE);
@@ -255,7 +263,13 @@ main (int   argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      /* GLib's own words ("Invalid byte sequence in conversion input") do
+       * not say which argument or what to do */
+      if (error->domain == G_CONVERT_ERROR)
+        g_printerr (_("%s: an argument is not readable text (%s); type it again\n"),
+                    g_get_prgname (), error->message);
+      else
+        g_printerr ("%s: %s\n", g_get_prgname (), error->message);
       return EXIT_BAD_INPUT;
     }
   if (version)
@@ -340,19 +354,12 @@ main (int   argc,
     rd_runner_set_option (runner, RD_OPTION_GATEWAY, g_variant_new_string (gateway_text));
 
   loop = g_main_loop_new (NULL, FALSE);
-  cancellable = g_cancellable_new ();
   cli.loop = loop;
-  cli.cancellable = cancellable;
   cli.show_progress = !json && isatty (STDERR_FILENO) && !isatty (STDOUT_FILENO);
   g_signal_connect (runner, "check-finished", G_CALLBACK (check_finished_cb), &cli);
-  sigint_id = g_unix_signal_add (SIGINT, interrupted_cb, &cli);
-  sigterm_id = g_unix_signal_add (SIGTERM, interrupted_cb, &cli);
 
   rd_runner_run_async (runner, target, NULL, cancellable, run_done_cb, &cli);
   g_main_loop_run (loop);
-
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
 
   if (cli.results == NULL)
     {

@@ -190,7 +190,7 @@ diagnose_negotiation (RdDiagnosis *self)
   JsonObject *failures = rd_evidence_get_object (negotiation, "failure_codes");
   JsonObject *evidence;
   JsonArray *offers;
-  guint n_timeout = 0, n_closed = 0, n_answered = 0;
+  guint n_timeout = 0, n_closed = 0, n_invalid = 0, n_answered = 0;
   gboolean cert_missing = FALSE;
 
   if (negotiation == NULL || rd_check_result_get_status (negotiation) == RD_CHECK_STATUS_SKIPPED)
@@ -205,7 +205,10 @@ diagnose_negotiation (RdDiagnosis *self)
       if (g_str_equal (outcome, "timeout"))
         n_timeout++;
       else if (g_str_equal (outcome, "closed") || g_str_equal (outcome, "reset") || g_str_equal (outcome, "invalid"))
-        n_closed++;
+        {
+          n_closed++;
+          n_invalid += g_str_equal (outcome, "invalid");
+        }
       else if (g_str_equal (outcome, "selected") || g_str_equal (outcome, "failure") ||
                g_str_equal (outcome, "legacy") || g_str_equal (outcome, "disconnect"))
         n_answered++;
@@ -215,6 +218,9 @@ diagnose_negotiation (RdDiagnosis *self)
   if (n_answered == 0 && n_timeout > 0)
     rd_diagnosis_suggest (self, "service-unresponsive", 0.85, negotiation,
              _("The port accepts connections, but nothing answered the Remote Desktop request before the deadline."));
+  else if (n_answered == 0 && n_invalid > 0 && n_invalid == n_closed)
+    rd_diagnosis_suggest (self, "service-unresponsive", 0.8, negotiation,
+             _("The server answered every Remote Desktop request with bytes that are not a valid answer: what listens on the port is not a working Remote Desktop service."));
   else if (n_answered == 0 && n_closed > 0)
     rd_diagnosis_suggest (self, "service-unresponsive", 0.8, negotiation,
              _("The server closed every connection as soon as the Remote Desktop request arrived."));
@@ -442,7 +448,9 @@ diagnose_identity (RdDiagnosis *self)
    * agree on CredSSP (an unpatched side, NTLM restricted on the server). */
   if (rd_check_result_get_status (credssp) == RD_CHECK_STATUS_FAIL)
     rd_diagnosis_suggest (self, "credssp-oracle", 0.55, credssp,
-             _("The secure connection worked, but the server dropped it at the first step of the NLA sign-in (CredSSP)."));
+             json_object_has_member (evidence, "closed_at")
+               ? _("The secure connection worked, but the server dropped it at the first step of the NLA sign-in (CredSSP).")
+               : _("The secure connection worked, but the server answered the first step of the NLA sign-in (CredSSP) with a message that is not valid."));
 
   if (json_object_get_boolean_member_with_default (evidence, "predates_oracle_fix", FALSE))
     {

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "rd-catalog.h"
 #include "rd-org-config.h"
 #include "rd-target.h"
@@ -27,6 +29,10 @@
  * naming the file, line and key, and the key keeps its built-in value. */
 
 #define GATEWAY_DEFAULT_PORT 443
+
+/* A key file is a few hundred bytes; notes for every cause in many languages
+ * stay far below this. Larger files, and what is not a file, are not read. */
+#define MAX_KEY_FILE_SIZE (1024 * 1024)
 
 #define ORIGIN_BUILT_IN  "built-in"
 #define ORIGIN_GSETTINGS "GSettings"
@@ -991,16 +997,41 @@ rd_org_config_apply_key_file (RdOrgConfig *self,
   g_autofree char *contents = NULL;
   gsize length = 0;
   Source source;
+  GStatBuf info;
+  gboolean exists;
 
   g_return_if_fail (RD_IS_ORG_CONFIG (self));
   g_return_if_fail (path != NULL);
 
+  /* g_file_get_contents() reads a device or a pipe until it ends, which
+   * /dev/zero never does. (When stat() fails, g_file_get_contents() says why.) */
+  exists = g_stat (path, &info) == 0;
+  if (exists && !S_ISREG (info.st_mode))
+    {
+      g_message ("%s: not a regular file; its organisation settings are ignored", path);
+      return;
+    }
+  if (exists && info.st_size > MAX_KEY_FILE_SIZE)
+    {
+      g_message ("%s: too large (%" G_GINT64_FORMAT " bytes, at most %d); its organisation settings are ignored",
+                 path, (gint64) info.st_size, MAX_KEY_FILE_SIZE);
+      return;
+    }
   if (!g_file_get_contents (path, &contents, &length, &error))
     {
       if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_debug ("%s: no organisation key file", path);
       else
         g_message ("%s: cannot be read (%s); its organisation settings are ignored", path, error->message);
+      return;
+    }
+
+  /* GKeyFile takes a NUL for the end of a line and quotes binary junk back
+   * in its message; neither belongs in what an administrator reads. */
+  if (!g_utf8_validate_len (contents, length, NULL))
+    {
+      g_message ("%s: not UTF-8 text (binary data, a NUL byte, or text saved as UTF-16); "
+                 "its organisation settings are ignored", path);
       return;
     }
 

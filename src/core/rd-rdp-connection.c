@@ -17,6 +17,12 @@
 /* A Connection Confirm is 11 or 19 bytes; anything much longer is not one. */
 #define MAX_CONFIRM_LENGTH 512
 
+/* The server's certificate chain, as the TLS Certificate message carries it:
+ * an RDP host's is a few kilobytes. A server that sends more is refused in
+ * the handshake ("excessive message size") before OpenSSL keeps any of it.
+ * OpenSSL's own default is the same; stating it keeps the bound ours. */
+#define MAX_CERTIFICATE_CHAIN_LENGTH (100 * 1024)
+
 struct _RdRdpConnection
 {
   GObject        parent_instance;
@@ -349,6 +355,7 @@ rd_rdp_connection_start_tls (RdRdpConnection  *self,
       return FALSE;
     }
   SSL_CTX_set_verify (self->ssl_ctx, SSL_VERIFY_NONE, NULL);
+  SSL_CTX_set_max_cert_list (self->ssl_ctx, MAX_CERTIFICATE_CHAIN_LENGTH);
   if (policy == RD_TLS_POLICY_PERMISSIVE)
     {
       SSL_CTX_set_security_level (self->ssl_ctx, 0);

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <openssl/ssl.h>
+
 #include "rd-check-context.h"
 #include "rd-runner.h"
 #include "rd-target.h"
@@ -78,6 +80,24 @@ enum {
 static guint signals [N_SIGNALS];
 
 static void schedule (Run *run);
+
+/* A cancelled or abandoned check may still be inside OpenSSL when the program
+ * exits (Ctrl-C in the CLI, closing the wizard). OpenSSL's own exit handler
+ * would free its tables under that thread and crash the exit; without it, the
+ * exit frees them all the same. It only takes effect before OpenSSL's first
+ * use, which a check makes. */
+static void
+init_openssl_once (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      if (OPENSSL_init_ssl (OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_LOAD_SSL_STRINGS, NULL) != 1)
+        g_debug ("OpenSSL did not initialise; the checks will say so");
+      g_once_init_leave (&done, 1);
+    }
+}
 
 static void
 node_free (Node *node)
@@ -633,6 +653,7 @@ rd_runner_run_async (RdRunner            *self,
   g_return_if_fail (target != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
+  init_openssl_once ();
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, rd_runner_run_async);
 

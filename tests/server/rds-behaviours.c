@@ -13,6 +13,8 @@
 
 #include "rds-server.h"
 
+#include "rd-proto-reader.h"
+
 #include <string.h>
 
 #include <openssl/rand.h>
@@ -417,6 +419,406 @@ serve_no_credssp_answer (RdsConn            *conn,
   /* and close without a word */
 }
 
+
+/* ---- hostile and broken peers ----
+ *
+ * What a fuzzer cannot easily reach: a client's I/O against a peer that
+ * breaks the protocol at a chosen byte, or is slow, endless or resets at a
+ * chosen moment. Each answers the CR it reads; the offsets below are those of
+ * the 19-byte Connection Confirm with RDP_NEG_RSP (MS-RDPBCGR 2.2.1.2). */
+
+#define CC_TPKT_VERSION  0   /* TPKT version, 3 (RFC 1006 §6) */
+#define CC_TPKT_LENGTH   2   /* big-endian */
+#define CC_X224_CODE     5   /* 0xD0: Connection Confirm */
+#define CC_NEG_TYPE      11  /* rdpNegData type: 2 = RDP_NEG_RSP */
+#define CC_NEG_LENGTH    13  /* little-endian, always 8 */
+
+#define ENDLESS_CHUNK    (64 * 1024)
+#define RESET_PAUSE_US   (100 * G_TIME_SPAN_MILLISECOND)
+
+/* The Confirm the windows behaviour would send, as bytes to be spoilt. */
+static GByteArray *
+read_cr_make_confirm (RdsConn        *conn,
+                      Policy          policy,
+                      RdX224Confirm  *confirm,
+                      GError        **error)
+{
+  RdX224Request request = { 0, };
+  g_autoptr(GBytes) pdu = NULL;
+
+  if (!rds_conn_read_request (conn, &request, error))
+    return NULL;
+  choose (policy, conn->config, &request, confirm);
+  rd_x224_request_clear (&request);
+
+  pdu = rd_x224_encode_connection_confirm (confirm);
+  return g_bytes_unref_to_array (g_steal_pointer (&pdu));
+}
+
+/* Waits @us, or less when the server shuts down. */
+static void
+pause_for (RdsConn *conn,
+           gint64   us)
+{
+  gint64 until = g_get_monotonic_time () + us;
+
+  while (g_get_monotonic_time () < until && !g_cancellable_is_cancelled (conn->cancellable))
+    g_usleep (MIN (until - g_get_monotonic_time (), 20 * G_TIME_SPAN_MILLISECOND));
+}
+
+/* Sends @chunk again and again until the peer stops reading for
+ * RDS_READ_TIMEOUT_US, goes away, or RDS_SILENT_HOLD_US have passed. */
+static void
+send_endlessly (RdsConn      *conn,
+                gboolean      inside_tls,
+                const guint8 *chunk,
+                gsize         length)
+{
+  gint64 until = g_get_monotonic_time () + RDS_SILENT_HOLD_US;
+  guint64 sent = 0;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!(inside_tls ? rds_conn_tls_write_all (conn, chunk, length, &error)
+                       : rds_conn_send_all (conn, chunk, length, &error)))
+        {
+          g_debug ("connection %u: endless stream stopped after %" G_GUINT64_FORMAT " bytes: %s",
+                   conn->id, sent, error->message);
+          return;
+        }
+      sent += length;
+    }
+}
+
+/* tpkt-*, x224-code-*, neg-*: param is (offset << 24) | (size << 16) | value:
+ * the Confirm with @size bytes at @offset overwritten by @value (big-endian
+ * for 2 bytes, as the TPKT length is; RDP's little-endian fields get the
+ * bytes swapped in the table), then silence. */
+#define SPOIL(offset, size, value) (((guint32) (offset) << 24) | ((guint32) (size) << 16) | (guint32) (value))
+
+static void
+serve_spoilt_confirm (RdsConn            *conn,
+                      const RdsBehaviour *behaviour)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) pdu = NULL;
+  RdX224Confirm confirm;
+  guint offset = behaviour->param >> 24;
+  guint size = (behaviour->param >> 16) & 0xff;
+  guint value = behaviour->param & 0xffff;
+
+  pdu = read_cr_make_confirm (conn, POLICY_NLA, &confirm, &error);
+  if (pdu == NULL)
+    {
+      report (conn, "reading the CR", error);
+      return;
+    }
+  g_assert (offset + size <= pdu->len);
+  if (size == 2)
+    {
+      pdu->data[offset] = (guint8) (value >> 8);
+      pdu->data[offset + 1] = (guint8) value;
+    }
+  else
+    pdu->data[offset] = (guint8) value;
+
+  if (!rds_conn_send_all (conn, pdu->data, pdu->len, &error))
+    report (conn, "sending the spoilt CC", error);
+  rds_conn_drain (conn, RDS_SILENT_HOLD_US);
+}
+
+/* A valid Confirm, one byte every param milliseconds, then on as windows. */
+static void
+serve_slow_drip (RdsConn            *conn,
+                 const RdsBehaviour *behaviour)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) pdu = NULL;
+  RdX224Confirm confirm;
+
+  pdu = read_cr_make_confirm (conn, POLICY_NLA, &confirm, &error);
+  if (pdu == NULL)
+    {
+      report (conn, "reading the CR", error);
+      return;
+    }
+  for (guint i = 0; i < pdu->len; i++)
+    {
+      if (i > 0)
+        pause_for (conn, (gint64) behaviour->param * G_TIME_SPAN_MILLISECOND);
+      if (!rds_conn_send_all (conn, pdu->data + i, 1, &error))
+        {
+          report (conn, "dripping the CC", error);
+          return;
+        }
+    }
+  if (confirm.kind == RD_X224_CONFIRM_RESPONSE &&
+      !serve_after_selection (conn, confirm.selected_protocol, &error))
+    report (conn, behaviour->name, error);
+}
+
+/* reset-mid-confirm (param: bytes sent) and answer-then-reset (all of them) */
+static void
+serve_confirm_then_reset (RdsConn            *conn,
+                          const RdsBehaviour *behaviour)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) pdu = NULL;
+  RdX224Confirm confirm;
+
+  pdu = read_cr_make_confirm (conn, POLICY_NLA, &confirm, &error);
+  if (pdu == NULL)
+    {
+      report (conn, "reading the CR", error);
+      return;
+    }
+  if (!rds_conn_send_all (conn, pdu->data, MIN (behaviour->param, pdu->len), &error))
+    report (conn, "sending the CC", error);
+  /* let the bytes arrive before the RST overtakes them */
+  pause_for (conn, RESET_PAUSE_US);
+  rds_conn_reset (conn);
+}
+
+/* After the CR: a TPKT header announcing 512 bytes, then zeros without end. */
+static void
+serve_endless_after_cr (RdsConn            *conn,
+                        const RdsBehaviour *behaviour)
+{
+  static const guint8 header[] = { 3, 0, 0x02, 0x00 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) cr = rds_conn_read_tpkt (conn, &error);
+  g_autofree guint8 *chunk = g_malloc0 (ENDLESS_CHUNK);
+
+  if (cr == NULL)
+    {
+      report (conn, "reading the CR", error);
+      return;
+    }
+  if (!rds_conn_send_all (conn, header, sizeof header, &error))
+    {
+      report (conn, "sending", error);
+      return;
+    }
+  send_endlessly (conn, FALSE, chunk, ENDLESS_CHUNK);
+}
+
+/* Negotiates with @policy; TRUE when a TLS protocol was selected. */
+static gboolean
+negotiate_tls (RdsConn        *conn,
+               Policy          policy,
+               RdX224Confirm  *confirm)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!negotiate (conn, policy, confirm, &error))
+    {
+      report (conn, "negotiation", error);
+      return FALSE;
+    }
+  return confirm->kind == RD_X224_CONFIRM_RESPONSE && is_tls_protocol (confirm->selected_protocol);
+}
+
+/* tls-garbage: SSL selected, then text where the ServerHello should be */
+static void
+serve_tls_garbage (RdsConn            *conn,
+                   const RdsBehaviour *behaviour)
+{
+  static const char garbage[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+  g_autoptr(GError) error = NULL;
+  RdX224Confirm confirm;
+  guint8 record_header[5];
+
+  if (!negotiate_tls (conn, POLICY_TLS_ONLY, &confirm))
+    return;
+  if (!rds_conn_read_exact (conn, record_header, sizeof record_header, &error) ||
+      !rds_conn_send_all (conn, (const guint8 *) garbage, sizeof garbage - 1, &error))
+    report (conn, "TLS garbage", error);
+  rds_conn_drain (conn, RDS_SILENT_HOLD_US);
+}
+
+/* reset-mid-tls: a ServerHello record cut short, then RST */
+static void
+serve_reset_mid_tls (RdsConn            *conn,
+                     const RdsBehaviour *behaviour)
+{
+  /* handshake record, TLS 1.2, 90 bytes announced: ServerHello (2), 86 bytes, version 3.3, random… */
+  static const guint8 partial[] = { 0x16, 0x03, 0x03, 0x00, 0x5a, 0x02, 0x00, 0x00, 0x56, 0x03, 0x03,
+                                    0x52, 0x44, 0x50, 0x2d, 0x44, 0x6f, 0x63, 0x74, 0x6f, 0x72 };
+  g_autoptr(GError) error = NULL;
+  RdX224Confirm confirm;
+  guint8 record_header[5];
+
+  if (!negotiate_tls (conn, POLICY_NLA, &confirm))
+    return;
+  if (!rds_conn_read_exact (conn, record_header, sizeof record_header, &error) ||
+      !rds_conn_send_all (conn, partial, sizeof partial, &error))
+    report (conn, "partial ServerHello", error);
+  pause_for (conn, RESET_PAUSE_US);
+  rds_conn_reset (conn);
+}
+
+/* tls-huge-chain: a real handshake whose Certificate message carries the
+ * certificate param times over, about 1 MiB */
+static void
+serve_huge_chain (RdsConn            *conn,
+                  const RdsBehaviour *behaviour)
+{
+  g_autoptr(GError) error = NULL;
+  RdX224Confirm confirm;
+  X509 *leaf;
+
+  if (!negotiate_tls (conn, POLICY_NLA, &confirm))
+    return;
+
+  conn->ssl = SSL_new (conn->config->ssl_ctx);
+  leaf = conn->ssl != NULL ? SSL_get_certificate (conn->ssl) : NULL;
+  for (guint i = 0; leaf != NULL && i < behaviour->param; i++)
+    if (SSL_add1_chain_cert (conn->ssl, leaf) != 1)
+      break;
+
+  if (!serve_after_selection (conn, confirm.selected_protocol, &error))
+    report (conn, behaviour->name, error);
+}
+
+/* The TLS session after a NEGOTIATE: TRUE when the TSRequest was read. */
+static gboolean
+read_first_tsrequest (RdsConn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  RdTsRequest request = { 0, };
+  RdX224Confirm confirm;
+
+  if (!negotiate_tls (conn, POLICY_NLA, &confirm))
+    return FALSE;
+  if (!is_credssp_protocol (confirm.selected_protocol))
+    {
+      g_debug ("connection %u: no CredSSP selected", conn->id);
+      return FALSE;
+    }
+  if (!rds_conn_tls_accept (conn, &error) ||
+      !rds_conn_tls_read_tsrequest (conn, &request, &error))
+    {
+      report (conn, "up to the TSRequest", error);
+      return FALSE;
+    }
+  rd_tsrequest_clear (&request);
+  return TRUE;
+}
+
+/* credssp-bad-der: a SEQUENCE whose INTEGER runs past its end */
+static const guint8 bad_der_answer[] = { 0x30, 0x05, 0xa0, 0x03, 0x02, 0x05, 0x06 };
+/* credssp-length-2g: a SEQUENCE of 2^31 bytes is announced */
+static const guint8 huge_length_answer[] = { 0x30, 0x84, 0x80, 0x00, 0x00, 0x00, 0xa0, 0x03, 0x02, 0x01, 0x06 };
+
+/* credssp-bad-der, credssp-length-2g: param 0 or 1 picks the answer above */
+static void
+serve_bad_tsrequest (RdsConn            *conn,
+                     const RdsBehaviour *behaviour)
+{
+  g_autoptr(GError) error = NULL;
+  const guint8 *answer = behaviour->param == 0 ? bad_der_answer : huge_length_answer;
+  gsize length = behaviour->param == 0 ? sizeof bad_der_answer : sizeof huge_length_answer;
+
+  if (!read_first_tsrequest (conn))
+    return;
+  if (!rds_conn_tls_write_all (conn, answer, length, &error))
+    report (conn, "sending the bad TSRequest", error);
+  rds_conn_tls_drain (conn, RDS_SILENT_HOLD_US);
+}
+
+/* The NTLM CHALLENGE windows sends, with the first AV pair's AvLen (MS-NLMP
+ * 2.2.2.1) spoilt: param, running past TargetInfo and the message. */
+static GBytes *
+build_spoilt_challenge_tsrequest (const RdsConfig *config,
+                                  guint16          av_len)
+{
+  g_autoptr(GBytes) good = build_challenge_tsrequest (config);
+  g_auto(RdTsRequest) request = { 0, };
+  g_autoptr(GByteArray) token = NULL;
+  RdTsRequest reply = { 0, };
+  g_autoptr(GBytes) spoilt = NULL;
+  guint32 info_offset;
+
+  if (good == NULL ||
+      !rd_tsrequest_decode (g_bytes_get_data (good, NULL), g_bytes_get_size (good), &request, NULL) ||
+      request.nego_token == NULL)
+    return NULL;
+  token = g_bytes_unref_to_array (g_bytes_ref (request.nego_token));
+  /* TargetInfoFields at 40: Len, MaxLen, BufferOffset (2.2.1.2) */
+  if (token->len < 48)
+    return NULL;
+  info_offset = rd_proto_load_u32_le (token->data + 44);
+  if (info_offset + 4 > token->len)
+    return NULL;
+  token->data[info_offset + 2] = (guint8) av_len;
+  token->data[info_offset + 3] = (guint8) (av_len >> 8);
+
+  spoilt = g_byte_array_free_to_bytes (g_steal_pointer (&token));
+  reply.version = config->credssp_version;
+  reply.nego_token = spoilt;
+  return rd_tsrequest_encode (&reply);
+}
+
+/* ntlm-av-overrun */
+static void
+serve_ntlm_av_overrun (RdsConn            *conn,
+                       const RdsBehaviour *behaviour)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) reply = NULL;
+
+  if (!read_first_tsrequest (conn))
+    return;
+  reply = build_spoilt_challenge_tsrequest (conn->config, (guint16) behaviour->param);
+  if (reply == NULL)
+    {
+      g_debug ("connection %u: could not build the spoilt CHALLENGE", conn->id);
+      return;
+    }
+  if (!rds_conn_tls_write_all (conn, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error))
+    report (conn, "sending the CHALLENGE", error);
+  rds_conn_tls_drain (conn, RDS_SILENT_HOLD_US);
+}
+
+/* reset-mid-tsrequest: half the CHALLENGE, then RST */
+static void
+serve_reset_mid_tsrequest (RdsConn            *conn,
+                           const RdsBehaviour *behaviour)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) reply = NULL;
+
+  if (!read_first_tsrequest (conn))
+    return;
+  reply = build_challenge_tsrequest (conn->config);
+  if (reply == NULL ||
+      !rds_conn_tls_write_all (conn, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply) / 2, &error))
+    report (conn, "sending half the CHALLENGE", error);
+  pause_for (conn, RESET_PAUSE_US);
+  rds_conn_reset (conn);
+}
+
+/* endless-in-tls: a TSRequest announcing 65520 bytes, then zeros without end */
+static void
+serve_endless_in_tls (RdsConn            *conn,
+                      const RdsBehaviour *behaviour)
+{
+  static const guint8 header[] = { 0x30, 0x83, 0x00, 0xff, 0xf0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *chunk = g_malloc0 (16 * 1024);  /* one TLS record each */
+
+  if (!read_first_tsrequest (conn))
+    return;
+  if (!rds_conn_tls_write_all (conn, header, sizeof header, &error))
+    {
+      report (conn, "sending", error);
+      return;
+    }
+  send_endlessly (conn, TRUE, chunk, 16 * 1024);
+}
+
 #define FAILURE_ENTRY(n, code_name) \
   { "failure-" #n, "every offer gets RDP_NEG_FAILURE " #n " (" code_name ")", serve_failure, n }
 
@@ -469,6 +871,76 @@ static const RdsBehaviour behaviours[] = {
     "negotiates like windows and completes TLS, then closes after the first "
     "TSRequest without answering it",
     serve_no_credssp_answer, 0 },
+  /* hostile and broken peers */
+  { "tpkt-length-0",
+    "answers the CR with a Confirm whose TPKT length is 0, then silence",
+    serve_spoilt_confirm, SPOIL (CC_TPKT_LENGTH, 2, 0) },
+  { "tpkt-length-1",
+    "answers the CR with a Confirm whose TPKT length is 1, then silence",
+    serve_spoilt_confirm, SPOIL (CC_TPKT_LENGTH, 2, 1) },
+  { "tpkt-length-3",
+    "answers the CR with a Confirm whose TPKT length is 3, then silence",
+    serve_spoilt_confirm, SPOIL (CC_TPKT_LENGTH, 2, 3) },
+  { "tpkt-length-65535",
+    "answers the CR with a Confirm whose TPKT length is 65535, then silence",
+    serve_spoilt_confirm, SPOIL (CC_TPKT_LENGTH, 2, 65535) },
+  { "tpkt-length-overrun",
+    "answers the CR with a 19-byte Confirm whose TPKT length says 64, then silence",
+    serve_spoilt_confirm, SPOIL (CC_TPKT_LENGTH, 2, 64) },
+  { "tpkt-version",
+    "answers the CR with a Confirm whose TPKT version is 2, not 3",
+    serve_spoilt_confirm, SPOIL (CC_TPKT_VERSION, 1, 2) },
+  { "x224-code-cr",
+    "answers the CR with a Connection Request (X.224 code 0xE0) instead of a Confirm",
+    serve_spoilt_confirm, SPOIL (CC_X224_CODE, 1, 0xe0) },
+  { "x224-code-error",
+    "answers the CR with an X.224 TPDU Error code (0x70) in the Confirm's place",
+    serve_spoilt_confirm, SPOIL (CC_X224_CODE, 1, 0x70) },
+  { "neg-length",
+    "answers with an RDP_NEG_RSP whose length field is 9, not 8",
+    serve_spoilt_confirm, SPOIL (CC_NEG_LENGTH, 2, 0x0900) },
+  { "neg-type",
+    "answers with rdpNegData of an unknown type (0x07)",
+    serve_spoilt_confirm, SPOIL (CC_NEG_TYPE, 1, 0x07) },
+  { "slow-drip",
+    "answers like windows, but sends the Confirm one byte per second",
+    serve_slow_drip, 1000 },
+  { "answer-then-reset",
+    "sends a valid Confirm selecting like windows, then resets the connection (RST)",
+    serve_confirm_then_reset, G_MAXUINT32 },
+  { "reset-mid-confirm",
+    "sends the first 7 bytes of the Confirm, then resets the connection (RST)",
+    serve_confirm_then_reset, 7 },
+  { "endless-after-cr",
+    "answers the CR with a TPKT header announcing 512 bytes, then zeros without end",
+    serve_endless_after_cr, 0 },
+  { "tls-garbage",
+    "selects SSL like tls-only, then sends HTTP text instead of a ServerHello",
+    serve_tls_garbage, 0 },
+  { "reset-mid-tls",
+    "negotiates like windows, sends a ServerHello record cut short, then resets (RST)",
+    serve_reset_mid_tls, 0 },
+  { "tls-huge-chain",
+    "like windows, but the TLS Certificate message carries the certificate "
+    "1400 times over (just over 1 MiB)",
+    serve_huge_chain, 1400 },
+  { "credssp-bad-der",
+    "like windows up to the first TSRequest, then answers with DER that does not parse",
+    serve_bad_tsrequest, 0 },
+  { "credssp-length-2g",
+    "like windows up to the first TSRequest, then answers with a SEQUENCE announcing 2^31 bytes",
+    serve_bad_tsrequest, 1 },
+  { "ntlm-av-overrun",
+    "like windows, but the first AV pair of the NTLM CHALLENGE says it is "
+    "32767 bytes long, past the end",
+    serve_ntlm_av_overrun, 0x7fff },
+  { "endless-in-tls",
+    "like windows up to the first TSRequest, then a TSRequest announcing 65520 "
+    "bytes and zeros without end inside TLS",
+    serve_endless_in_tls, 0 },
+  { "reset-mid-tsrequest",
+    "like windows up to the first TSRequest, then half the CHALLENGE and a reset (RST)",
+    serve_reset_mid_tsrequest, 0 },
 };
 
 #undef FAILURE_ENTRY

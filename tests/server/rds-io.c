@@ -276,9 +276,9 @@ rds_conn_tls_accept (RdsConn  *conn,
 {
   gint64 deadline = g_get_monotonic_time () + RDS_READ_TIMEOUT_US;
 
-  g_assert (conn->ssl == NULL);
-
-  conn->ssl = SSL_new (conn->config->ssl_ctx);
+  /* A behaviour may have made the SSL itself, to change what it sends. */
+  if (conn->ssl == NULL)
+    conn->ssl = SSL_new (conn->config->ssl_ctx);
   if (conn->ssl == NULL || SSL_set_fd (conn->ssl, g_socket_get_fd (conn->socket)) != 1)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not set up TLS");

@@ -141,8 +141,15 @@ rd_credssp_check_run (RdCheck        *check,
     {
       json_object_set_null_member (evidence, "ntlm");
       json_object_set_null_member (evidence, "clock_skew_s");
+      /* A CHALLENGE that does not parse ends the sign-in for any client;
+       * no token at all may still leave Kerberos. */
       if (error != NULL)
-        json_object_set_string_member (evidence, "error", error->message);
+        {
+          json_object_set_string_member (evidence, "error", error->message);
+          return rd_check_result_new_take ("credssp", RD_CHECK_STATUS_FAIL,
+                                           g_strdup (_("The server’s NTLM answer (CHALLENGE) is not valid")),
+                                           evidence);
+        }
       return rd_check_result_new_take ("credssp", RD_CHECK_STATUS_WARN,
                                        g_strdup_printf (_("CredSSP version %lld, but no NTLM challenge came back"),
                                                         (long long) reply.version),

@@ -222,7 +222,8 @@ rd_negotiation_check_run (RdCheck        *check,
   JsonArray *details = json_array_new ();
   GSocketAddress *address = NULL;
   Probe *handed_on = NULL;
-  guint answered = 0, n_timeout = 0, n_closed = 0, n_failure = 0;
+  guint answered = 0, n_timeout = 0, n_closed = 0, n_invalid = 0, n_failure = 0;
+  const char *first_error = NULL;
   gboolean legacy = FALSE;
   guint8 flag_bits = 0;
   RdCheckStatus status;
@@ -275,6 +276,10 @@ rd_negotiation_check_run (RdCheck        *check,
         n_timeout++;
       if (probe->outcome == OUTCOME_CLOSED || probe->outcome == OUTCOME_RESET || probe->outcome == OUTCOME_INVALID)
         n_closed++;
+      if (probe->outcome == OUTCOME_INVALID)
+        n_invalid++;
+      if (!probe_answered (probe) && first_error == NULL)
+        first_error = probe->error;
       if (probe->outcome == OUTCOME_DISCONNECT)
         json_object_set_string_member (failure_codes, probe->offer->key, "DISCONNECT");
       if (probe->outcome == OUTCOME_FAILURE)
@@ -311,6 +316,9 @@ rd_negotiation_check_run (RdCheck        *check,
     json_object_set_string_member (evidence, "closed_at", "x224");
   else
     json_object_set_null_member (evidence, "closed_at");
+  /* what went wrong with the first offer that got no answer */
+  if (first_error != NULL)
+    json_object_set_string_member (evidence, "error", first_error);
   json_object_set_array_member (evidence, "offers", details);
 
   if (handed_on != NULL)
@@ -332,6 +340,11 @@ rd_negotiation_check_run (RdCheck        *check,
     {
       status = RD_CHECK_STATUS_FAIL;
       summary = g_strdup (_("The server accepts connections but never answers the Remote Desktop request"));
+    }
+  else if (answered == 0 && n_invalid > 0 && n_invalid == n_closed && n_timeout == 0)
+    {
+      status = RD_CHECK_STATUS_FAIL;
+      summary = g_strdup (_("The server answers the Remote Desktop request with something that is not a valid answer"));
     }
   else if (answered == 0)
     {
