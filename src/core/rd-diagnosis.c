@@ -792,7 +792,7 @@ rd_diagnosis_get_top_cause (RdDiagnosis *self)
 /**
  * rd_diagnosis_found_problems:
  *
- * Returns: whether a cause was found or a check failed
+ * Returns: whether a cause was found, or a check failed or could not finish
  */
 gboolean
 rd_diagnosis_found_problems (RdDiagnosis *self)
@@ -809,7 +809,10 @@ rd_diagnosis_found_problems (RdDiagnosis *self)
     {
       RdCheckResult *result = g_ptr_array_index (self->results, i);
 
-      if (rd_check_result_get_status (result) == RD_CHECK_STATUS_FAIL &&
+      RdCheckStatus status = rd_check_result_get_status (result);
+
+      /* a check that could not finish (deadline, internal error) is no all-clear */
+      if ((status == RD_CHECK_STATUS_FAIL || status == RD_CHECK_STATUS_ERROR) &&
           !(gateway && g_strv_contains (direct, rd_check_result_get_check_id (result))))
         return TRUE;
     }

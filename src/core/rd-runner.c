@@ -736,41 +736,6 @@ rd_runner_run_finish (RdRunner      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-run_sync_cb (GObject      *source_object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-  *out = g_object_ref (result);
-}
-
-/**
- * rd_runner_run_sync:
- *
- * Runs all checks and waits, on a private main context (for the CLI and tests).
- * Signals are emitted on the calling thread.
- *
- * Returns: (transfer container) (element-type RdCheckResult): as rd_runner_run_finish()
- */
-GPtrArray *
-rd_runner_run_sync (RdRunner      *self,
-                    RdTarget      *target,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-
-  g_main_context_push_thread_default (context);
-  rd_runner_run_async (self, target, NULL, cancellable, run_sync_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-
-  return rd_runner_run_finish (self, result, error);
-}
-
 gboolean
 rd_runner_is_running (RdRunner *self)
 {

@@ -37,10 +37,6 @@ void        rd_runner_run_async       (RdRunner            *self,
 GPtrArray  *rd_runner_run_finish      (RdRunner            *self,
                                        GAsyncResult        *result,
                                        GError             **error);
-GPtrArray  *rd_runner_run_sync        (RdRunner            *self,
-                                       RdTarget            *target,
-                                       GCancellable        *cancellable,
-                                       GError             **error);
 gboolean    rd_runner_is_running      (RdRunner            *self);
 
 G_END_DECLS
