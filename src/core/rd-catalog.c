@@ -204,6 +204,19 @@ start_element (GMarkupParseContext  *context,
                        "<command> needs a shell attribute");
           return;
         }
+      /* the two rd_shell_quote() can quote a host for */
+      if (strcmp (shell, "sh") != 0 && strcmp (shell, "powershell") != 0)
+        {
+          g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                       "<command shell=\"%s\">: the shell is \"sh\" or \"powershell\"", shell);
+          return;
+        }
+      if (state->step->command != NULL)
+        {
+          g_set_error_literal (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                               "a <step> has at most one <command>");
+          return;
+        }
       state->step->command = g_new0 (RdCatalogCommand, 1);
       state->step->command->shell = g_strdup (shell);
       state->target = &state->step->command->text;
@@ -350,6 +363,18 @@ rd_catalog_new_from_data (GBytes  *xml,
   gsize length;
   const char *data = g_bytes_get_data (xml, &length);
   RdCatalog *self;
+
+  /* GBytes hands out NULL for an empty document; GMarkup wants text. */
+  if (data == NULL)
+    data = "";
+  /* GMarkup (GLib 2.74) goes on parsing after bad UTF-8 in a CDATA section
+   * and then sets a second GError over the first: refuse it here. */
+  if (!g_utf8_validate_len (data, length, NULL))
+    {
+      g_set_error_literal (error, G_MARKUP_ERROR, G_MARKUP_ERROR_BAD_UTF8,
+                           "the catalog is not UTF-8 text");
+      return NULL;
+    }
 
   context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &state, NULL);
   if (!g_markup_parse_context_parse (context, data, length, error) ||

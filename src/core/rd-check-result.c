@@ -217,13 +217,37 @@ rd_check_result_to_json (RdCheckResult *self)
  *
  * Returns: (transfer full): the result, or %NULL with @error set
  */
+/* A report is outside input: a member of another type than expected is
+ * treated as missing (json-glib's getters are critical about it). */
+static JsonNode *
+get_value_member (JsonObject *object,
+                  const char *name,
+                  GType       type)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != type)
+    return NULL;
+  return node;
+}
+
+static const char *
+get_string_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = get_value_member (object, name, G_TYPE_STRING);
+
+  return node != NULL ? json_node_get_string (node) : NULL;
+}
+
 RdCheckResult *
 rd_check_result_new_from_json (JsonObject  *object,
                                GError     **error)
 {
-  const char *id = json_object_get_string_member_with_default (object, "id", NULL);
-  const char *status_text = json_object_get_string_member_with_default (object, "status", NULL);
-  const char *summary = json_object_get_string_member_with_default (object, "summary", "");
+  const char *id = get_string_member (object, "id");
+  const char *status_text = get_string_member (object, "status");
+  const char *summary = get_string_member (object, "summary");
+  JsonNode *duration = get_value_member (object, "duration_ms", G_TYPE_INT64);
   RdCheckStatus status;
   JsonNode *evidence = json_object_get_member (object, "evidence");
   RdCheckResult *self;
@@ -235,10 +259,11 @@ rd_check_result_new_from_json (JsonObject  *object,
       return NULL;
     }
 
-  self = rd_check_result_new_take (id, status, g_strdup (summary),
+  self = rd_check_result_new_take (id, status, g_strdup (summary != NULL ? summary : ""),
                                    evidence != NULL && JSON_NODE_HOLDS_OBJECT (evidence)
                                      ? json_object_ref (json_node_get_object (evidence))
                                      : NULL);
-  self->duration_ms = (guint) json_object_get_int_member_with_default (object, "duration_ms", 0);
+  if (duration != NULL)
+    self->duration_ms = (guint) CLAMP (json_node_get_int (duration), 0, G_MAXUINT);
   return self;
 }

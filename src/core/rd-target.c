@@ -138,9 +138,13 @@ rd_target_parse_port (const char  *text,
     {
       if (!g_ascii_isdigit (*p))
         {
+          /* A separate port field reaches here unchecked: the message must
+           * still be text the wizard can show. */
+          g_autofree char *shown = g_utf8_make_valid (text, -1);
+
           g_set_error (error, RD_TARGET_ERROR, RD_TARGET_ERROR_PORT_NOT_A_NUMBER,
                        _("The port “%s” is not a number. Use a number from 1 to 65535, such as 3389."),
-                       text);
+                       shown);
           return FALSE;
         }
       /* Stop growing once out of range so that long digit strings cannot overflow. */
@@ -293,10 +297,19 @@ target_from_host (const char  *host,
                    _("“%s” cannot be turned into a valid computer name."), host);
       return NULL;
     }
+  /* Normalisation can make an address or a number of what was typed
+   * (full-width "１９２.０.２.１" is 192.0.2.1): judge what will be looked up,
+   * once (it is ASCII now). */
+  if (!g_str_is_ascii (host) && strcmp (ascii, host) != 0)
+    return target_from_host (ascii, port, FALSE, error);
   if (!check_dns_name (ascii, host, error))
     return NULL;
 
+  /* GLib's punycode decoder can return code points that are not Unicode
+   * ("xn--xn-b99991x"): then show the name as it is. */
   unicode = g_hostname_to_unicode (ascii);
+  if (unicode != NULL && !g_utf8_validate (unicode, -1, NULL))
+    g_clear_pointer (&unicode, g_free);
   return target_new (ascii, unicode != NULL ? unicode : ascii, port, FALSE);
 }
 

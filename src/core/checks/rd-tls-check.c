@@ -159,6 +159,7 @@ rd_tls_check_run (RdCheck        *check,
   gboolean default_ok, any_version = FALSE, modern = FALSE;
   RdRdpConnection *best_probe = NULL;
   JsonObject *certificate;
+  GSocketAddress *address;
 
   if (connection == NULL)
     {
@@ -171,10 +172,17 @@ rd_tls_check_run (RdCheck        *check,
   accepted = json_object_new ();
   /* the version probes go to the address the negotiation used */
   addresses = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (addresses, g_socket_get_remote_address (rd_rdp_connection_get_socket (connection), NULL));
+  address = g_socket_get_remote_address (rd_rdp_connection_get_socket (connection), NULL);
+  /* NULL when the server has already reset the connection: nothing to probe,
+   * and the handshake below says what happened. */
+  if (address != NULL)
+    g_ptr_array_add (addresses, address);
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
     {
       probes[i].version = versions[i].version;
+      threads[i] = NULL;
+      if (address == NULL)
+        continue;
       probes[i].address = g_ptr_array_index (addresses, 0);
       probes[i].requested = requested_for (negotiation);
       probes[i].deadline = deadline;
@@ -185,7 +193,8 @@ rd_tls_check_run (RdCheck        *check,
   default_ok = rd_rdp_connection_start_tls (connection, RD_TLS_POLICY_DEFAULT, 0, deadline, cancellable, &error);
 
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
-    g_thread_join (threads[i]);
+    if (threads[i] != NULL)
+      g_thread_join (threads[i]);
 
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
     {

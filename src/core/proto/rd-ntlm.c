@@ -64,7 +64,17 @@ utf16le_to_utf8 (const guint8  *bytes,
 
   units = g_new (gunichar2, n_units + 1);
   for (gsize i = 0; i < n_units; i++)
-    units[i] = rd_proto_load_u16_le (bytes + 2 * i);
+    {
+      units[i] = rd_proto_load_u16_le (bytes + 2 * i);
+      /* Names are "not null-terminated" (2.2.2.1), and g_utf16_to_utf8()
+       * would silently drop everything from a NUL on. */
+      if (units[i] == 0)
+        {
+          g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
+                       "%s: %s contains a NUL character", CHALLENGE_WHAT, field);
+          return FALSE;
+        }
+    }
   units[n_units] = 0;
 
   *out = g_utf16_to_utf8 (units, (glong) n_units, NULL, NULL, &local_error);

@@ -72,7 +72,7 @@ typedef struct
 
 /* The decoder reads TargetName and TargetInfo whenever they are non-empty,
  * whatever the flags say; a field or AV pair running past the end is
- * RD_PROTO_ERROR_TRUNCATED, bad UTF-16 or a wrong fixed size is
+ * RD_PROTO_ERROR_TRUNCATED, bad UTF-16 (a NUL included) or a wrong fixed size is
  * RD_PROTO_ERROR_INVALID. @challenge is left zeroed on failure.
  *
  * A NEGOTIATE_MESSAGE asking for what a Windows client asks for, with a VERSION;
