@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 ./build-aux/install-deps.sh
 
 stages=${RD_TEST_STAGES:-normal asan fuzz}
+started=$(mktemp)   # only the test logs written after this count below
+trap 'rm -f "$started"' EXIT
 summary=
 failed=0
 
@@ -130,4 +132,20 @@ stage asan asan
 stage fuzz fuzz
 
 printf '=== run-tests: time per stage\n%s' "$summary" >&2
+
+# One closing line for whoever reads the log: the test programs of every
+# stage that ran, from meson's own records.
+for dir in _build-test _build-asan _build-fuzz; do
+  [ -f "$dir/meson-logs/testlog.json" ] && [ "$dir/meson-logs/testlog.json" -nt "$started" ] && echo "$dir/meson-logs/testlog.json"
+done | python3 -c '
+import json, sys
+passed = failed = 0
+for path in sys.stdin.read().split():
+    for line in open(path):
+        result = json.loads(line).get("result")
+        if result in ("OK", "EXPECTEDFAIL", "SKIP"):
+            passed += 1
+        else:
+            failed += 1
+print("run-tests: %d passed, %d failed" % (passed, failed))'
 exit $failed
