@@ -119,6 +119,7 @@ fuzz () {
   else
     meson configure "$build" -Dfuzzing=true -Dwizard=false >/dev/null
   fi &&
+  ninja -C "$build" build.ninja &&   # regenerate first: the target list may have changed
   ninja -C "$build" $(meson introspect "$build" --targets |
     python3 -c 'import json, sys, os
 for t in json.load(sys.stdin):
