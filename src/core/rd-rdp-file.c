@@ -72,9 +72,6 @@ has_control_characters (const char *text,
 
       if (c == '\t' || c == '\r' || c == '\n')
         continue;
-      /* ^Z: old DOS tools end text files with it */
-      if (c == 0x1a && p + 1 == end)
-        continue;
       if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xfffe || c == 0xffff)
         return TRUE;
     }
@@ -158,6 +155,11 @@ decode (const guint8       *data,
       /* Old tools write the Windows "ANSI" code page. */
       text = g_convert ((const char *) data, len, "UTF-8", "WINDOWS-1252", NULL, &text_len, NULL);
     }
+
+  /* ^Z: old DOS tools end text files with it. It ends the text; it is no
+   * part of the last setting (which would then not read back once written). */
+  if (text != NULL && text_len > 0 && text[text_len - 1] == 0x1a)
+    text[--text_len] = '\0';
 
   if (text == NULL || strlen (text) != text_len || has_control_characters (text, text_len))
     {

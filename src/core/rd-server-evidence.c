@@ -727,8 +727,11 @@ parse_document (const char  *text,
     }
   if (!json_parser_load_from_data (parser, text + start, end - start, &local_error))
     {
+      /* json-glib quotes the offending text, and may cut it mid-character */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, RD_SERVER_EVIDENCE_ERROR, RD_SERVER_EVIDENCE_ERROR_NOT_JSON,
-                   _("The evidence is not a complete JSON document: %s"), local_error->message);
+                   _("The evidence is not a complete JSON document: %s"), reason);
       return NULL;
     }
   for (gsize i = end; i < length; i++)
