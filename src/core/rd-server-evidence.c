@@ -383,14 +383,15 @@ normalize_value (const Field  *field,
           g_autoptr(GDateTime) time = parse_time (json_node_get_string (node));
           g_autoptr(GDateTime) utc = NULL;
 
-          if (time == NULL)
+          /* a time near the end of the range can fall outside it in UTC */
+          utc = time != NULL ? g_date_time_to_utc (time) : NULL;
+          if (utc == NULL)
             {
               g_set_error (error, RD_SERVER_EVIDENCE_ERROR, RD_SERVER_EVIDENCE_ERROR_INVALID_FIELD,
                            _("The field “%s” should be a date and time, but “%s” is none."),
                            path->str, json_node_get_string (node));
               return NULL;
             }
-          utc = g_date_time_to_utc (time);
           result = string_node (g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ"));
         }
       else
@@ -817,7 +818,7 @@ describe_result (JsonObject *normal)
 {
   const char *name = json_object_get_string_member (normal, "computer_name");
   g_autoptr(GDateTime) when = parse_time (json_object_get_string_member (normal, "collected_at"));
-  g_autofree char *at = g_date_time_format (when, "%Y-%m-%d %H:%M UTC");
+  g_autofree char *at = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
   JsonNode *errors = json_object_get_member (normal, "errors");
   guint n_errors = JSON_NODE_HOLDS_ARRAY (errors) ? json_array_get_length (json_node_get_array (errors)) : 0;
   g_autofree char *summary = g_strdup_printf (_("Evidence from %s collected %s"), name, at);
