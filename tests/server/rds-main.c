@@ -17,6 +17,7 @@
 #include <string.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include <glib-unix.h>
 
@@ -24,6 +25,10 @@ enum
 {
   EXIT_USAGE = 2,
 };
+
+/* --listen-range: enough for the benchmarks' fleets, few enough that the
+ * listening sockets cannot eat the file descriptors the connections need. */
+#define MAX_RANGE_ADDRESSES 4096
 
 typedef struct
 {
@@ -233,6 +238,76 @@ parse_loopback (const char  *text,
   return g_steal_pointer (&address);
 }
 
+/* FIRST-LAST: every IPv4 address from FIRST to LAST, both included, appended to
+ * @addresses. Both ends are loopback, so everything between them is too. */
+static gboolean
+add_loopback_range (const char  *text,
+                    GPtrArray   *addresses,
+                    GError     **error)
+{
+  g_auto(GStrv) ends = g_strsplit (text, "-", 2);
+  g_autoptr(GInetAddress) first = NULL;
+  g_autoptr(GInetAddress) last = NULL;
+  guint32 from, to;
+
+  if (g_strv_length (ends) != 2)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--listen-range needs FIRST-LAST, such as 127.0.0.1-127.0.3.232, not “%s”", text);
+      return FALSE;
+    }
+  first = parse_loopback (ends[0], error);
+  if (first == NULL)
+    return FALSE;
+  last = parse_loopback (ends[1], error);
+  if (last == NULL)
+    return FALSE;
+  if (g_inet_address_get_family (first) != G_SOCKET_FAMILY_IPV4 ||
+      g_inet_address_get_family (last) != G_SOCKET_FAMILY_IPV4)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--listen-range takes IPv4 addresses only, not “%s”", text);
+      return FALSE;
+    }
+
+  memcpy (&from, g_inet_address_to_bytes (first), sizeof from);
+  memcpy (&to, g_inet_address_to_bytes (last), sizeof to);
+  from = g_ntohl (from);
+  to = g_ntohl (to);
+  if (from > to || to - from >= MAX_RANGE_ADDRESSES)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--listen-range “%s” must run upwards and hold at most %d addresses",
+                   text, MAX_RANGE_ADDRESSES);
+      return FALSE;
+    }
+
+  for (guint64 a = from; a <= to; a++)
+    {
+      guint32 bytes = g_htonl ((guint32) a);
+
+      g_ptr_array_add (addresses, g_inet_address_new_from_bytes ((const guint8 *) &bytes,
+                                                                 G_SOCKET_FAMILY_IPV4));
+    }
+
+  return TRUE;
+}
+
+/* Each listening address is one file descriptor, and each of its
+ * connections another: many addresses need more than the usual soft limit
+ * of 1024. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
 static gboolean
 write_ready_file (const char  *path,
                   const char  *line,
@@ -248,12 +323,11 @@ main (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autofree char *address_text = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *opt_listen = NULL;
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_auto(GStrv) opt_listen = NULL;
+  g_autofree char *opt_listen_range = NULL;
+  guint16 port;
   g_auto(GStrv) opt_behaviours = NULL;
   g_autofree char *opt_then = NULL;
   g_autofree char *opt_cert = NULL;
@@ -274,8 +348,12 @@ main (int    argc,
   RdsServer server = { 0, };
   guint signal_ids[4];
   const GOptionEntry entries[] = {
-    { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
-      "Loopback address to listen on (default 127.0.0.1; ::1 works too)", "ADDRESS" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_listen,
+      "Loopback address to listen on (default 127.0.0.1; ::1 works too); "
+      "repeat it to listen on several, all on the same port", "ADDRESS" },
+    { "listen-range", 0, 0, G_OPTION_ARG_STRING, &opt_listen_range,
+      "Also listen on every IPv4 loopback address from FIRST to LAST, such as "
+      "127.0.0.1-127.0.3.232 (at most 4096; a fleet of hosts for benchmarks)", "FIRST-LAST" },
     { "port", 0, 0, G_OPTION_ARG_INT, &opt_port,
       "TCP port (default 0: any free port, see the LISTENING line)", "N" },
     { "behaviour", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &opt_behaviours,
@@ -313,7 +391,7 @@ main (int    argc,
       "The generated certificate is valid from now plus this many seconds; "
       "positive: not yet valid (default -86400)", "SECONDS" },
     { "ready-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ready_file,
-      "Also write the LISTENING line to this file", "FILE" },
+      "Also write the LISTENING lines to this file", "FILE" },
     { NULL }
   };
 
@@ -322,9 +400,9 @@ main (int    argc,
   context = g_option_context_new ("- scriptable RDP server for RDP Doctor's tests and demo");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-    "Listens on loopback only. Once listening it prints one line\n"
+    "Listens on loopback only. Once listening on every address it prints\n"
     "  LISTENING <address> <port>\n"
-    "on stdout. SIGUSR1 switches later connections to the --then behaviour\n"
+    "on stdout, one line per address in the order given (--listen first). SIGUSR1 switches later connections to the --then behaviour\n"
     "(the control channel: fix the fault without a restart). SIGTERM or SIGINT\n"
     "stop it; it exits 0. Run with --list-behaviours for the behaviours.\n"
     "G_MESSAGES_DEBUG=all shows what each connection did.\n");
@@ -347,12 +425,24 @@ main (int    argc,
       return EXIT_USAGE;
     }
 
-  address = parse_loopback (opt_listen != NULL ? opt_listen : "127.0.0.1", &error);
-  if (address == NULL)
+  for (guint i = 0; opt_listen != NULL && opt_listen[i] != NULL; i++)
+    {
+      GInetAddress *address = parse_loopback (opt_listen[i], &error);
+
+      if (address == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return EXIT_USAGE;
+        }
+      g_ptr_array_add (addresses, address);
+    }
+  if (opt_listen_range != NULL && !add_loopback_range (opt_listen_range, addresses, &error))
     {
       g_printerr ("%s\n", error->message);
       return EXIT_USAGE;
     }
+  if (addresses->len == 0)
+    g_ptr_array_add (addresses, g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
 
   if (opt_port < 0 || opt_port > 65535)
     {
@@ -437,19 +527,32 @@ main (int    argc,
   g_socket_listener_set_backlog (G_SOCKET_LISTENER (server.service), 256);
   g_signal_connect (server.service, "incoming", G_CALLBACK (incoming_cb), &server);
 
-  socket_address = g_inet_socket_address_new (address, (guint16) opt_port);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (server.service), socket_address,
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                      NULL, &effective, &error))
+  if (addresses->len > 1)
+    raise_fd_limit ();
+
+  /* With --port 0 the first address picks a free port and the others share it. */
+  port = (guint16) opt_port;
+  for (guint i = 0; i < addresses->len; i++)
     {
-      g_printerr ("Cannot listen on %s port %d: %s\n",
-                  opt_listen != NULL ? opt_listen : "127.0.0.1", opt_port, error->message);
-      g_object_unref (server.service);
-      g_object_unref (server.cancellable);
-      g_main_loop_unref (server.loop);
-      config_clear (&server.config);
-      g_ptr_array_unref (server.script);
-      return EXIT_FAILURE;
+      GInetAddress *address = g_ptr_array_index (addresses, i);
+      g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, port);
+      g_autoptr(GSocketAddress) effective = NULL;
+      g_autofree char *address_text = g_inet_address_to_string (address);
+
+      if (!g_socket_listener_add_address (G_SOCKET_LISTENER (server.service), socket_address,
+                                          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                          NULL, &effective, &error))
+        {
+          g_printerr ("Cannot listen on %s port %u: %s\n", address_text, port, error->message);
+          g_object_unref (server.service);
+          g_object_unref (server.cancellable);
+          g_main_loop_unref (server.loop);
+          config_clear (&server.config);
+          g_ptr_array_unref (server.script);
+          return EXIT_FAILURE;
+        }
+      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+      g_string_append_printf (lines, "LISTENING %s %u\n", address_text, port);
     }
 
   signal_ids[0] = g_unix_signal_add (SIGTERM, quit_cb, &server);
@@ -457,16 +560,13 @@ main (int    argc,
   signal_ids[2] = g_unix_signal_add (SIGUSR1, switch_cb, &server);
   signal_ids[3] = 0;
 
-  address_text = g_inet_address_to_string (address);
-  line = g_strdup_printf ("LISTENING %s %u\n", address_text,
-                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
   /* The file first: whoever saw the line on stdout may look for the file. */
-  if (opt_ready_file != NULL && !write_ready_file (opt_ready_file, line, &error))
+  if (opt_ready_file != NULL && !write_ready_file (opt_ready_file, lines->str, &error))
     {
       g_printerr ("--ready-file: %s\n", error->message);
       g_clear_error (&error);
     }
-  g_print ("%s", line);
+  g_print ("%s", lines->str);
   fflush (stdout);
 
   g_socket_service_start (server.service);

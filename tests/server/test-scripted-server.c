@@ -486,6 +486,12 @@ test_usage_errors (void)
   assert_usage_error ("--listen", "192.0.2.1", NULL);
   assert_usage_error ("--listen", "::", NULL);
   assert_usage_error ("--listen", "not-an-address", NULL);
+  assert_usage_error ("--listen", "127.0.0.1", "--listen", "192.0.2.1", NULL);
+  assert_usage_error ("--listen-range", "127.0.0.1", NULL);
+  assert_usage_error ("--listen-range", "127.255.255.250-128.0.0.1", NULL);
+  assert_usage_error ("--listen-range", "127.0.0.9-127.0.0.1", NULL);
+  assert_usage_error ("--listen-range", "127.0.0.1-127.1.0.0", NULL);
+  assert_usage_error ("--listen-range", "::1-::1", NULL);
   assert_usage_error ("--behaviour", "no-such-behaviour", NULL);
   assert_usage_error ("--behaviour", "failure", NULL);
   assert_usage_error ("--tls-versions", "0.9", NULL);
@@ -929,6 +935,33 @@ test_ipv6 (void)
   server_stop (server);
 }
 
+/* Several addresses (the benchmarks' fleets): one port, one LISTENING line
+ * each in the order given, and every one of them answers. */
+static void
+test_listen_many (void)
+{
+  static const char *expected[] = { "127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4" };
+  TestServer *server = server_start ("--listen", "127.0.0.1",
+                                     "--listen-range", "127.0.0.2-127.0.0.4", NULL);
+
+  g_assert_cmpstr (server->address, ==, expected[0]);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      if (i > 0)
+        {
+          g_autofree char *line = read_line (server);
+          g_autofree char *want = g_strdup_printf ("LISTENING %s %u", expected[i], server->port);
+
+          g_assert_cmpstr (line, ==, want);
+          g_free (server->address);
+          server->address = g_strdup (expected[i]);
+        }
+      assert_selects (server, RD_PROTOCOL_SSL | RD_PROTOCOL_HYBRID, RD_PROTOCOL_HYBRID, 0x1B);
+    }
+
+  server_stop (server);
+}
+
 static void
 test_ready_file (void)
 {
@@ -991,6 +1024,7 @@ main (int    argc,
   g_test_add_func ("/RdpDoctor/TestServer/switch-on-sigusr1", test_switch_on_sigusr1);
   g_test_add_func ("/RdpDoctor/TestServer/concurrent", test_concurrent);
   g_test_add_func ("/RdpDoctor/TestServer/ipv6", test_ipv6);
+  g_test_add_func ("/RdpDoctor/TestServer/listen-many", test_listen_many);
   g_test_add_func ("/RdpDoctor/TestServer/ready-file", test_ready_file);
 
   return g_test_run ();
