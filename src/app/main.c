@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rd-application.h"
+#include "rd-profile.h"
 
 int
 main (int   argc,
@@ -15,6 +16,8 @@ main (int   argc,
 {
   g_autoptr(RdApplication) app = NULL;
   const char *localedir;
+
+  rd_profile_init ();
 
   /* Before anything else: GtkBuilder translates templates with the text
    * domain that is current when they are built. RD_LOCALEDIR lets an

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rd-application.h"
+#include "rd-profile.h"
 #include "rd-window.h"
 
 struct _RdApplication
@@ -79,7 +80,9 @@ static const GActionEntry app_actions[] = {
 static void
 rd_application_startup (GApplication *application)
 {
+  rd_profile_mark ("startup");
   G_APPLICATION_CLASS (rd_application_parent_class)->startup (application);
+  rd_profile_mark ("startup-done");
 
   g_action_map_add_action_entries (G_ACTION_MAP (application),
                                    app_actions, G_N_ELEMENTS (app_actions),

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rd-checking-page.h"
+#include "rd-profile.h"
 
 struct _RdCheckingPage
 {
@@ -211,6 +212,7 @@ rd_checking_page_start (RdCheckingPage *self,
                              G_CALLBACK (on_check_finished_cb), self,
                              G_CONNECT_SWAPPED);
 
+  rd_profile_busy_begin ();
   g_debug ("run started: %u checks", self->rows->len);
 }
 
@@ -226,6 +228,7 @@ rd_checking_page_stop (RdCheckingPage *self)
 
   disconnect_runner (self);
   gtk_spinner_set_spinning (self->spinner, FALSE);
+  rd_profile_busy_end ();
 }
 
 /**

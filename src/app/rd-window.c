@@ -14,6 +14,7 @@
 #include "rd-evidence-dialog.h"
 #include "rd-fix-page.h"
 #include "rd-gateway-check.h"
+#include "rd-profile.h"
 #include "rd-report-page.h"
 #include "rd-results-page.h"
 #include "rd-server-evidence.h"
@@ -1031,6 +1032,9 @@ rd_window_init (RdWindow *self)
   load_settings (self);
   update_actions (self);
   rd_start_page_focus_entry (self->start_page);
+
+  rd_profile_watch_window (GTK_WINDOW (self));
+  rd_profile_mark ("window");
 }
 
 RdWindow *
