@@ -87,6 +87,39 @@ test_ranking (void)
     }
 }
 
+#define NEGOTIATION(failed, unsteady) \
+  "{\"id\":\"negotiation\",\"status\":\"warn\",\"summary\":\"s\",\"evidence\":{\"protocols\":{\"rdp\":false,\"ssl\":true,\"hybrid\":true}," \
+  "\"failure_codes\":{},\"flags\":[],\"legacy\":false,\"unsteady\":" unsteady ",\"handshakes\":{\"attempts\":5,\"failed\":" failed "," \
+  "\"min_ms\":0.1,\"median_ms\":0.2,\"max_ms\":0.3}}}"
+
+/* The path's steadiness is measured on the negotiation's connections. */
+static void
+test_unsteady_measured_by_negotiation (void)
+{
+  struct {
+    const char *negotiation, *top;
+  } cases[] = {
+    { NEGOTIATION ("1", "true"), "network-unstable" },
+    { NEGOTIATION ("0", "true"), "network-unstable" },
+    { NEGOTIATION ("0", "false"), NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(RdTarget) target = rd_target_parse ("server.example:3389", 3389, NULL);
+      g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(RdDiagnosis) diagnosis = NULL;
+
+      g_ptr_array_add (results, result_from_json (DNS_OK));
+      g_ptr_array_add (results, result_from_json (TCP ("pass", "open", "")));
+      g_ptr_array_add (results, result_from_json (cases[i].negotiation));
+      diagnosis = rd_diagnosis_new (target, results, rd_catalog_get_default ());
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (top_id (diagnosis), ==, cases[i].top);
+    }
+}
+
 static void
 test_filtered_outranks_unreachable (void)
 {
@@ -221,6 +254,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/Rd/Diagnosis/ranking", test_ranking);
+  g_test_add_func ("/Rd/Diagnosis/unsteady-measured-by-negotiation", test_unsteady_measured_by_negotiation);
   g_test_add_func ("/Rd/Diagnosis/filtered-outranks-unreachable", test_filtered_outranks_unreachable);
   g_test_add_func ("/Rd/Catalog/complete", test_catalog_complete);
   g_test_add_func ("/Rd/Catalog/rejects-broken", test_catalog_rejects_broken);

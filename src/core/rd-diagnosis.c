@@ -153,16 +153,22 @@ diagnose_port (RdDiagnosis *self)
     }
   else if (g_str_equal (state, "open"))
     {
-      JsonObject *evidence = rd_check_result_get_evidence (tcp);
+      /* How steady the path is: measured on the negotiation's connections
+       * (reports before 0.2 measured it in the tcp check). */
+      RdCheckResult *negotiation = rd_diagnosis_find_result (self, "negotiation");
+      RdCheckResult *measured = negotiation != NULL &&
+                                json_object_has_member (rd_check_result_get_evidence (negotiation), "handshakes")
+                                  ? negotiation : tcp;
+      JsonObject *evidence = rd_check_result_get_evidence (measured);
       JsonObject *handshakes = json_object_get_member (evidence, "handshakes") != NULL
                                  ? json_object_get_object_member (evidence, "handshakes")
                                  : NULL;
       gint64 failed = handshakes != NULL ? json_object_get_int_member_with_default (handshakes, "failed", 0) : 0;
 
       if (failed > 0)
-        rd_diagnosis_suggest (self, "network-unstable", 0.7, tcp, NULL);
+        rd_diagnosis_suggest (self, "network-unstable", 0.7, measured, NULL);
       else if (json_object_get_boolean_member_with_default (evidence, "unsteady", FALSE))
-        rd_diagnosis_suggest (self, "network-unstable", 0.5, tcp, NULL);
+        rd_diagnosis_suggest (self, "network-unstable", 0.5, measured, NULL);
     }
 }
 

@@ -17,7 +17,14 @@ if start_server demo --behaviour windows; then
   cli "$WORK/demo" --json "127.0.0.1:$demo_PORT"
   ok $([ "$(cat "$WORK/demo.rc")" = 0 ]; echo $?) "healthy demo server exits 0"
   ok $([ "$(json_get "$WORK/demo.out" 'len(d["causes"])')" = 0 ]; echo $?) "healthy demo server: no cause (no false alarm)"
-  ok $([ "$(json_get "$WORK/demo.out" '[c["evidence"]["handshakes"]["attempts"] for c in d["checks"] if c["id"]=="tcp"][0]')" = 5 ]; echo $?) "open port: 5 sample handshakes measured"
+  ok $([ "$(json_get "$WORK/demo.out" '[c["evidence"]["handshakes"]["attempts"] for c in d["checks"] if c["id"]=="negotiation"][0]')" = 5 ]; echo $?) "open port: the 5 offers' own connections measure the path"
+  ok $([ "$(json_get "$WORK/demo.out" '[c["evidence"]["offers"][0]["connect_ms"] for c in d["checks"] if c["id"]=="negotiation"][0]')" = None ]; echo $?) "the first offer goes on the tcp check's connection"
+  ok $([ "$(json_get "$WORK/demo.out" '[c["evidence"]["connections"] for c in d["checks"] if c["id"]=="tls"][0]')" = 1 ]; echo $?) "the TLS version probes reuse the offers' TLS connections: 1 new"
+  ok $([ "$(json_get "$WORK/demo.out" '[c["evidence"]["versions"] for c in d["checks"] if c["id"]=="tls"][0]')" = "{'1.0': False, '1.1': False, '1.2': True, '1.3': True}" ]; echo $?) "TLS versions: 1.2 and 1.3, as the server is set"
+  # every connect() the CLI makes to the server, counted by the kernel's side of it
+  strace -f -e trace=connect -o "$WORK/demo.strace" "$RD_CLI" --json "127.0.0.1:$demo_PORT" >/dev/null 2>&1
+  n_connects=$(grep -c "htons($demo_PORT)" "$WORK/demo.strace")
+  ok $([ "$n_connects" = 7 ]; echo $?) "a full diagnosis opens 7 connections (nmap's two RDP scripts open 10): $n_connects"
   cli "$WORK/demo-text" "127.0.0.1:$demo_PORT"
   ok $(grep -q "Nothing is wrong from here" "$WORK/demo-text.out"; echo $?) "text report says nothing is wrong"
 else

@@ -1,10 +1,17 @@
 /* rd-negotiation-check.c: which RDP security protocols the server accepts, and
  * why it refuses the others
  *
- * Each offer is a fresh connection, all at once. An offer is accepted only when
+ * Each offer is a connection of its own, all at once; the first goes on the
+ * connection the tcp check opened. An offer is accepted only when
  * the server selects exactly the protocol it tests: selecting another one (TLS
  * when CredSSP was offered) is a refusal of that protocol, however politely
  * made — the point nmap's rdp-enum-encryption gets wrong (rdp-facts.md §2).
+ *
+ * The connections it opens are also the samples of how steady the path is:
+ * one that does not open, or opens far slower than the others, is the packet
+ * loss or jitter behind intermittent failures (rdp-facts.md §3.12). Every
+ * connection the server put in TLS mode is handed on, so that the tls check
+ * can try its versions without connecting again.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +26,7 @@
 #include "rd-net.h"
 #include "rd-rdp-connection.h"
 #include "rd-target.h"
+#include "rd-tcp-check.h"
 
 struct _RdNegotiationCheck
 {
@@ -62,10 +70,16 @@ static const char * const outcome_names[] = {
   "disconnect",
 };
 
+/* A handshake slower than this many times the median, and than this absolute
+ * time, makes the path look unsteady. */
+#define SLOW_FACTOR 5.0
+#define SLOW_FLOOR_MS 200.0
+
 typedef struct
 {
   const Offer     *offer;
   GSocketAddress  *address;
+  GSocket         *socket;       /* already connected (the tcp check's), or NULL */
   gint64           deadline;
   GCancellable    *cancellable;
   /* results */
@@ -74,27 +88,38 @@ typedef struct
   RdRdpConnection *connection;
   char            *error;
   double           ms;
+  gboolean         connected;    /* this probe opened a connection of its own */
+  double           connect_ms;   /* and the TCP handshake took this long */
 } Probe;
 
 static gpointer
 probe_thread (gpointer data)
 {
   Probe *probe = data;
-  RdConnectOutcome connected;
   gint64 started = g_get_monotonic_time ();
   g_autoptr(GError) error = NULL;
 
-  rd_net_connect_all (&probe->address, 1, probe->deadline, TRUE, probe->cancellable, &connected);
-  if (connected.state != RD_TCP_OPEN)
+  if (probe->socket != NULL)
     {
-      probe->outcome = g_cancellable_is_cancelled (probe->cancellable) ? OUTCOME_CANCELLED : OUTCOME_NO_CONNECTION;
-      probe->error = g_strdup (connected.error != NULL ? connected.error : rd_tcp_state_to_string (connected.state));
-      rd_connect_outcome_clear (&connected);
-      return NULL;
+      probe->connection = rd_rdp_connection_new (probe->socket);
     }
+  else
+    {
+      RdConnectOutcome connected;
 
-  probe->connection = rd_rdp_connection_new (connected.socket);
-  rd_connect_outcome_clear (&connected);
+      rd_net_connect_all (&probe->address, 1, probe->deadline, TRUE, probe->cancellable, &connected);
+      probe->connect_ms = connected.connect_ms;
+      if (connected.state != RD_TCP_OPEN)
+        {
+          probe->outcome = g_cancellable_is_cancelled (probe->cancellable) ? OUTCOME_CANCELLED : OUTCOME_NO_CONNECTION;
+          probe->error = g_strdup (connected.error != NULL ? connected.error : rd_tcp_state_to_string (connected.state));
+          rd_connect_outcome_clear (&connected);
+          return NULL;
+        }
+      probe->connected = TRUE;
+      probe->connection = rd_rdp_connection_new (connected.socket);
+      rd_connect_outcome_clear (&connected);
+    }
 
   if (rd_rdp_connection_negotiate (probe->connection, probe->offer->requested, probe->deadline,
                                    probe->cancellable, &probe->confirm, &error))
@@ -185,6 +210,10 @@ probe_to_json (const Probe *probe)
   if (probe->error != NULL)
     json_object_set_string_member (object, "error", probe->error);
   json_object_set_double_member (object, "ms", probe->ms);
+  if (probe->outcome == OUTCOME_NO_CONNECTION || probe->connected)
+    json_object_set_double_member (object, "connect_ms", probe->connect_ms);
+  else
+    json_object_set_null_member (object, "connect_ms");  /* the tcp check's connection */
   return object;
 }
 
@@ -200,6 +229,74 @@ join_for_people (GPtrArray *keys)
       g_string_append (text, protocol_for_people (g_ptr_array_index (keys, i)));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* How steady the path is, from the connections the offers opened: the psping
+ * equivalent, for intermittent loss and jitter. */
+static JsonObject *
+measure_handshakes (const Probe *probes,
+                    guint        n_probes,
+                    guint       *n_attempts,
+                    guint       *n_failed,
+                    double      *median_ms,
+                    double      *max_ms)
+{
+  JsonObject *object = json_object_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+
+  *n_attempts = *n_failed = 0;
+  for (guint i = 0; i < n_probes; i++)
+    {
+      if (probes[i].connected)
+        g_array_append_val (times, probes[i].connect_ms);
+      else if (probes[i].outcome == OUTCOME_NO_CONNECTION)
+        (*n_failed)++;
+      else
+        continue;
+      (*n_attempts)++;
+    }
+
+  json_object_set_int_member (object, "attempts", *n_attempts);
+  json_object_set_int_member (object, "failed", *n_failed);
+  *median_ms = *max_ms = 0;
+  if (times->len > 0)
+    {
+      g_array_sort (times, compare_doubles);
+      *median_ms = times->len % 2 == 1
+                     ? g_array_index (times, double, times->len / 2)
+                     : (g_array_index (times, double, times->len / 2 - 1) +
+                        g_array_index (times, double, times->len / 2)) / 2.0;
+      *max_ms = g_array_index (times, double, times->len - 1);
+      json_object_set_double_member (object, "min_ms", g_array_index (times, double, 0));
+      json_object_set_double_member (object, "median_ms", *median_ms);
+      json_object_set_double_member (object, "max_ms", *max_ms);
+    }
+  else
+    {
+      json_object_set_null_member (object, "min_ms");
+      json_object_set_null_member (object, "median_ms");
+      json_object_set_null_member (object, "max_ms");
+    }
+  return object;
+}
+
+/* The server answered by switching to TLS (whatever it chose for this offer):
+ * the connection is waiting for a TLS handshake. */
+static gboolean
+probe_tls_ready (const Probe *probe)
+{
+  return probe->outcome == OUTCOME_SELECTED && probe->connection != NULL &&
+         (probe->confirm.selected_protocol == RD_PROTOCOL_SSL ||
+          probe->confirm.selected_protocol == RD_PROTOCOL_HYBRID ||
+          probe->confirm.selected_protocol == RD_PROTOCOL_HYBRID_EX);
 }
 
 static RdCheckResult *
@@ -221,6 +318,13 @@ rd_negotiation_check_run (RdCheck        *check,
   JsonArray *flags = json_array_new ();
   JsonArray *details = json_array_new ();
   GSocketAddress *address = NULL;
+  g_autoptr(GSocket) open_socket = rd_check_context_take_artifact (context, RD_ARTIFACT_OPEN_SOCKET);
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GListStore) spares = g_list_store_new (RD_TYPE_RDP_CONNECTION);
+  JsonObject *handshakes;
+  guint n_attempts, n_failed;
+  double median_ms, max_ms;
+  gboolean unsteady;
   Probe *handed_on = NULL;
   guint answered = 0, n_timeout = 0, n_closed = 0, n_invalid = 0, n_failure = 0;
   const char *first_error = NULL;
@@ -229,7 +333,11 @@ rd_negotiation_check_run (RdCheck        *check,
   RdCheckStatus status;
   char *summary;
 
-  /* connect where the tcp check found the port open */
+  /* connect where the tcp check found the port open, first on its connection */
+  if (open_socket != NULL)
+    remote = g_socket_get_remote_address (open_socket, NULL);
+  if (remote != NULL)
+    address = remote;
   for (guint i = 0; i < addresses->len && address == NULL; i++)
     {
       JsonArray *states = json_object_get_array_member (rd_check_result_get_evidence (tcp), "addresses");
@@ -244,6 +352,7 @@ rd_negotiation_check_run (RdCheck        *check,
     {
       probes[i].offer = &offers[i];
       probes[i].address = address;
+      probes[i].socket = i == 0 && remote != NULL ? open_socket : NULL;
       probes[i].deadline = deadline - 50 * G_TIME_SPAN_MILLISECOND;
       probes[i].cancellable = cancellable;
       threads[i] = g_thread_new ("rd-negotiation-offer", probe_thread, &probes[i]);
@@ -307,11 +416,17 @@ rd_negotiation_check_run (RdCheck        *check,
       json_array_add_string_element (flags, names[i]);
   }
 
+  handshakes = measure_handshakes (probes, G_N_ELEMENTS (offers), &n_attempts, &n_failed, &median_ms, &max_ms);
+  unsteady = n_failed > 0 ||
+             (median_ms > 0 && max_ms > SLOW_FACTOR * median_ms && max_ms > SLOW_FLOOR_MS);
+
   json_object_set_object_member (evidence, "protocols", protocols);
   json_object_set_object_member (evidence, "failure_codes", failure_codes);
   json_object_set_array_member (evidence, "flags", flags);
   json_object_set_boolean_member (evidence, "legacy", legacy);
-  json_object_set_int_member (evidence, "connections", G_N_ELEMENTS (offers));
+  json_object_set_int_member (evidence, "connections", n_attempts);
+  json_object_set_object_member (evidence, "handshakes", handshakes);
+  json_object_set_boolean_member (evidence, "unsteady", unsteady);
   if (answered < G_N_ELEMENTS (offers) && (n_timeout > 0 || n_closed > 0))
     json_object_set_string_member (evidence, "closed_at", "x224");
   else
@@ -327,6 +442,12 @@ rd_negotiation_check_run (RdCheck        *check,
       rd_check_context_put_artifact (context, RD_ARTIFACT_TLS_READY_CONNECTION,
                                      G_OBJECT (g_steal_pointer (&handed_on->connection)));
     }
+  for (guint i = 0; i < G_N_ELEMENTS (offers); i++)
+    if (probe_tls_ready (&probes[i]))
+      g_list_store_append (spares, probes[i].connection);
+  if (g_list_model_get_n_items (G_LIST_MODEL (spares)) > 0)
+    rd_check_context_put_artifact (context, RD_ARTIFACT_SPARE_TLS_CONNECTIONS,
+                                   G_OBJECT (g_steal_pointer (&spares)));
   for (guint i = 0; i < G_N_ELEMENTS (offers); i++)
     {
       g_clear_object (&probes[i].connection);
@@ -367,6 +488,33 @@ rd_negotiation_check_run (RdCheck        *check,
         status = RD_CHECK_STATUS_WARN;
       summary = legacy ? g_strdup (_("Old server: it only knows Standard RDP Security"))
                        : g_strdup_printf (_("Accepts %s"), list);
+    }
+
+  /* the answers are in the evidence; an unsteady path is what to say first */
+  if (status != RD_CHECK_STATUS_FAIL && unsteady)
+    {
+      g_autofree char *shown = g_inet_address_to_string (
+        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+      guint16 port = rd_target_get_port (target);
+
+      g_free (summary);
+      status = RD_CHECK_STATUS_WARN;
+      if (n_failed > 0)
+        {
+          summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "Port %u is open on %s, but %u of %u further connections failed",
+                                                  "Port %u is open on %s, but %u of %u further connections failed",
+                                                  n_failed),
+                                     port, shown, n_failed, n_attempts);
+        }
+      else
+        {
+          g_autofree char *median_text = rd_format_ms (median_ms);
+          g_autofree char *max_text = rd_format_ms (max_ms);
+
+          summary = g_strdup_printf (_("Port %u is open on %s, but connecting took from %s to %s ms"),
+                                     port, shown, median_text, max_text);
+        }
     }
 
   return rd_check_result_new_take ("negotiation", status, summary, evidence);

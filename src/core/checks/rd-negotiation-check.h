@@ -16,6 +16,11 @@ G_DECLARE_FINAL_TYPE (RdNegotiationCheck, rd_negotiation_check, RD, NEGOTIATION_
  * the tls and credssp checks to go on with instead of connecting again. */
 #define RD_ARTIFACT_TLS_READY_CONNECTION "tls-ready-connection"
 
+/* The artifact: a GListStore of the other RdRdpConnections waiting for a TLS
+ * handshake (whatever the server chose for their offer), for the tls check's
+ * version probes. */
+#define RD_ARTIFACT_SPARE_TLS_CONNECTIONS "spare-tls-connections"
+
 RdCheck *rd_negotiation_check_new (void);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* rd-tcp-check.c: can a TCP connection to the RDP port be opened, and how steadily
+/* rd-tcp-check.c: can a TCP connection to the RDP port be opened
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,82 +20,8 @@ struct _RdTcpCheck
 
 G_DEFINE_FINAL_TYPE (RdTcpCheck, rd_tcp_check, RD_TYPE_CHECK)
 
-/* Each sample handshake gets at most this long: a healthy path answers in
- * milliseconds, and the samples must not eat the whole deadline. */
-#define SAMPLE_TIMEOUT_US (1000 * G_TIME_SPAN_MILLISECOND)
-
 /* Keep back this much of the deadline for building the result. */
 #define RESERVE_US (50 * G_TIME_SPAN_MILLISECOND)
-
-/* A handshake slower than this many times the median, or than this absolute
- * time, makes the path look unsteady. */
-#define SLOW_FACTOR 5.0
-#define SLOW_FLOOR_MS 200.0
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-/* Repeated connects to one address that answered: the psping equivalent,
- * for intermittent loss and jitter (rdp-facts.md §3.12). */
-static JsonObject *
-sample_handshakes (GSocketAddress *address,
-                   guint           samples,
-                   gint64          deadline,
-                   GCancellable   *cancellable,
-                   guint          *n_failed,
-                   double         *median_ms,
-                   double         *max_ms)
-{
-  JsonObject *object = json_object_new ();
-  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
-  guint attempted = 0;
-
-  *n_failed = 0;
-  for (guint i = 0; i < samples && !g_cancellable_is_cancelled (cancellable); i++)
-    {
-      RdConnectOutcome outcome;
-      gint64 sample_deadline = MIN (deadline - RESERVE_US, g_get_monotonic_time () + SAMPLE_TIMEOUT_US);
-
-      if (sample_deadline <= g_get_monotonic_time ())
-        break;
-
-      rd_net_connect_all (&address, 1, sample_deadline, FALSE, cancellable, &outcome);
-      attempted++;
-      if (outcome.state == RD_TCP_OPEN)
-        g_array_append_val (times, outcome.connect_ms);
-      else if (!g_cancellable_is_cancelled (cancellable))
-        (*n_failed)++;
-      rd_connect_outcome_clear (&outcome);
-    }
-
-  json_object_set_int_member (object, "attempts", attempted);
-  json_object_set_int_member (object, "failed", *n_failed);
-  *median_ms = *max_ms = 0;
-  if (times->len > 0)
-    {
-      g_array_sort (times, compare_doubles);
-      *median_ms = times->len % 2 == 1
-                     ? g_array_index (times, double, times->len / 2)
-                     : (g_array_index (times, double, times->len / 2 - 1) +
-                        g_array_index (times, double, times->len / 2)) / 2.0;
-      *max_ms = g_array_index (times, double, times->len - 1);
-      json_object_set_double_member (object, "min_ms", g_array_index (times, double, 0));
-      json_object_set_double_member (object, "median_ms", *median_ms);
-      json_object_set_double_member (object, "max_ms", *max_ms);
-    }
-  else
-    {
-      json_object_set_null_member (object, "min_ms");
-      json_object_set_null_member (object, "median_ms");
-      json_object_set_null_member (object, "max_ms");
-    }
-  return object;
-}
 
 static char *
 describe_closed (RdTcpState  state,
@@ -124,16 +50,13 @@ rd_tcp_check_run (RdCheck        *check,
   RdTarget *target = rd_check_context_get_target (context);
   guint16 port = rd_target_get_port (target);
   gint64 deadline = rd_check_context_get_deadline (context);
-  guint samples = (guint) CLAMP (rd_check_context_get_int_option (context, RD_OPTION_HANDSHAKE_SAMPLES,
-                                                                  RD_TCP_DEFAULT_SAMPLES), 0, 100);
   g_autoptr(GPtrArray) addresses = NULL;
   g_autofree RdConnectOutcome *outcomes = NULL;
   g_autofree char *where = NULL;
   JsonObject *evidence = json_object_new ();
   JsonArray *list = json_array_new ();
   RdTcpState state;
-  GSocketAddress *open_address = NULL;
-  double first_ms = 0;
+  RdConnectOutcome *open_outcome = NULL;
 
   addresses = rd_dns_check_get_socket_addresses (rd_check_context_get_result (context, "dns"), port);
   json_object_set_int_member (evidence, "port", port);
@@ -148,7 +71,7 @@ rd_tcp_check_run (RdCheck        *check,
 
   outcomes = g_new0 (RdConnectOutcome, addresses->len);
   rd_net_connect_all ((GSocketAddress **) addresses->pdata, addresses->len, deadline - RESERVE_US,
-                      FALSE, cancellable, outcomes);
+                      TRUE, cancellable, outcomes);
 
   for (guint i = 0; i < addresses->len; i++)
     {
@@ -164,11 +87,8 @@ rd_tcp_check_run (RdCheck        *check,
         json_object_set_string_member (entry, "error", out->error);
       json_array_add_object_element (list, entry);
 
-      if (out->state == RD_TCP_OPEN && open_address == NULL)
-        {
-          open_address = out->address;
-          first_ms = out->connect_ms;
-        }
+      if (out->state == RD_TCP_OPEN && open_outcome == NULL)
+        open_outcome = out;
     }
 
   state = rd_connect_outcomes_state (outcomes, addresses->len);
@@ -185,43 +105,22 @@ rd_tcp_check_run (RdCheck        *check,
   if (state == RD_TCP_OPEN)
     {
       g_autofree char *shown_text = g_inet_address_to_string (
-        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (open_address)));
-      guint n_failed = 0, n_other_closed = 0;
-      double median_ms = 0, max_ms = 0;
-      JsonObject *handshakes = sample_handshakes (open_address, samples, deadline, cancellable,
-                                                  &n_failed, &median_ms, &max_ms);
-      gboolean unsteady;
+        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (open_outcome->address)));
+      g_autofree char *time_text = rd_format_ms (open_outcome->connect_ms);
+      guint n_other_closed = 0;
 
-      json_object_set_object_member (evidence, "handshakes", handshakes);
+      /* The negotiation sends its first offer on this connection rather than
+       * opening another; how steady the path is, it measures on the
+       * connections it opens anyway. */
+      rd_check_context_put_artifact (context, RD_ARTIFACT_OPEN_SOCKET,
+                                     G_OBJECT (g_steal_pointer (&open_outcome->socket)));
       for (guint i = 0; i < addresses->len; i++)
-        if (outcomes[i].state != RD_TCP_OPEN)
-          n_other_closed++;
-      for (guint i = 0; i < addresses->len; i++)
-        rd_connect_outcome_clear (&outcomes[i]);
-
-      unsteady = n_failed > 0 ||
-                 (median_ms > 0 && max_ms > SLOW_FACTOR * median_ms && max_ms > SLOW_FLOOR_MS);
-      json_object_set_boolean_member (evidence, "unsteady", unsteady);
-
-      if (n_failed > 0)
-        return rd_check_result_new_take ("tcp", RD_CHECK_STATUS_WARN,
-                                         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                       "Port %u is open on %s, but %u of %u further connections failed",
-                                                                       "Port %u is open on %s, but %u of %u further connections failed",
-                                                                       n_failed),
-                                                          port, shown_text, n_failed,
-                                                          (guint) json_object_get_int_member (handshakes, "attempts")),
-                                         evidence);
-      if (unsteady)
         {
-          g_autofree char *median_text = rd_format_ms (median_ms);
-          g_autofree char *max_text = rd_format_ms (max_ms);
-
-          return rd_check_result_new_take ("tcp", RD_CHECK_STATUS_WARN,
-                                           g_strdup_printf (_("Port %u is open on %s, but connecting took from %s to %s ms"),
-                                                            port, shown_text, median_text, max_text),
-                                           evidence);
+          if (outcomes[i].state != RD_TCP_OPEN)
+            n_other_closed++;
+          rd_connect_outcome_clear (&outcomes[i]);
         }
+
       if (n_other_closed > 0)
         return rd_check_result_new_take ("tcp", RD_CHECK_STATUS_WARN,
                                          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -230,14 +129,10 @@ rd_tcp_check_run (RdCheck        *check,
                                                                        n_other_closed),
                                                           port, shown_text, n_other_closed),
                                          evidence);
-      {
-        g_autofree char *time_text = rd_format_ms (median_ms > 0 ? median_ms : first_ms);
-
-        return rd_check_result_new_take ("tcp", RD_CHECK_STATUS_PASS,
-                                         g_strdup_printf (_("Port %u is open on %s (%s ms)"),
-                                                          port, shown_text, time_text),
-                                         evidence);
-      }
+      return rd_check_result_new_take ("tcp", RD_CHECK_STATUS_PASS,
+                                       g_strdup_printf (_("Port %u is open on %s (%s ms)"),
+                                                        port, shown_text, time_text),
+                                       evidence);
     }
 
   {

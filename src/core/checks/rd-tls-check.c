@@ -1,9 +1,13 @@
 /* rd-tls-check.c: the TLS handshake after the negotiation: versions, policy, certificate
  *
  * The handshake on the connection the negotiation handed on uses this
- * machine's default OpenSSL policy, as FreeRDP would. Meanwhile each TLS
- * version is tried alone on a fresh connection at security level 0, so that an
- * old server is seen for what it is rather than as a failure.
+ * machine's default OpenSSL policy, as FreeRDP would. Meanwhile TLS 1.0, 1.1
+ * and 1.2 are each tried alone at security level 0, so that an old server is
+ * seen for what it is rather than as a failure; they go on the other
+ * connections the negotiation left in TLS mode, and only connect afresh when
+ * there are none left. TLS 1.3 needs no probe of its own when the default
+ * handshake worked: that one offered 1.3, so the version it got says whether
+ * the server has it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,6 +46,7 @@ static const struct {
 typedef struct
 {
   int              version;
+  RdRdpConnection *spare;        /* already in TLS mode, or NULL: connect */
   GSocketAddress  *address;
   guint32          requested;
   gint64           deadline;
@@ -49,6 +54,7 @@ typedef struct
   /* results */
   gboolean         negotiated;   /* the server selected TLS or CredSSP again */
   gboolean         accepted;     /* and completed the handshake at this version */
+  gboolean         connected;    /* opened a connection of its own */
   RdRdpConnection *connection;
   char            *error;
 } VersionProbe;
@@ -61,6 +67,14 @@ version_probe_thread (gpointer data)
   RdX224Confirm confirm;
   g_autoptr(GError) error = NULL;
 
+  if (probe->spare != NULL)
+    {
+      probe->connection = g_steal_pointer (&probe->spare);
+      probe->negotiated = TRUE;
+      goto handshake;
+    }
+
+  probe->connected = TRUE;
   rd_net_connect_all (&probe->address, 1, probe->deadline, TRUE, probe->cancellable, &connected);
   if (connected.state != RD_TCP_OPEN)
     {
@@ -82,6 +96,7 @@ version_probe_thread (gpointer data)
     }
   probe->negotiated = TRUE;
 
+handshake:
   if (!rd_rdp_connection_start_tls (probe->connection, RD_TLS_POLICY_PERMISSIVE, probe->version,
                                     probe->deadline, probe->cancellable, &error))
     {
@@ -91,6 +106,19 @@ version_probe_thread (gpointer data)
     }
   probe->accepted = TRUE;
   return NULL;
+}
+
+/* Starts @probe on a thread, on the next spare connection if one is left. */
+static GThread *
+start_version_probe (VersionProbe *probe,
+                     GListStore   *spares,
+                     guint        *next_spare)
+{
+  if (probe->address == NULL)
+    return NULL;
+  if (spares != NULL && *next_spare < g_list_model_get_n_items (G_LIST_MODEL (spares)))
+    probe->spare = g_list_model_get_item (G_LIST_MODEL (spares), (*next_spare)++);
+  return g_thread_new ("rd-tls-version", version_probe_thread, probe);
 }
 
 static const char *
@@ -160,6 +188,9 @@ rd_tls_check_run (RdCheck        *check,
   RdRdpConnection *best_probe = NULL;
   JsonObject *certificate;
   GSocketAddress *address;
+  g_autoptr(GListStore) spares = rd_check_context_take_artifact (context, RD_ARTIFACT_SPARE_TLS_CONNECTIONS);
+  JsonArray *from_default = json_array_new ();
+  guint next_spare = 0, n_connected = 0;
 
   if (connection == NULL)
     {
@@ -180,17 +211,32 @@ rd_tls_check_run (RdCheck        *check,
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
     {
       probes[i].version = versions[i].version;
-      threads[i] = NULL;
-      if (address == NULL)
-        continue;
-      probes[i].address = g_ptr_array_index (addresses, 0);
+      probes[i].address = address;
       probes[i].requested = requested_for (negotiation);
       probes[i].deadline = deadline;
       probes[i].cancellable = cancellable;
-      threads[i] = g_thread_new ("rd-tls-version", version_probe_thread, &probes[i]);
+      threads[i] = NULL;
     }
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    if (versions[i].version != TLS1_3_VERSION)
+      threads[i] = start_version_probe (&probes[i], spares, &next_spare);
 
   default_ok = rd_rdp_connection_start_tls (connection, RD_TLS_POLICY_DEFAULT, 0, deadline, cancellable, &error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    {
+      if (versions[i].version != TLS1_3_VERSION)
+        continue;
+      if (default_ok)
+        {
+          /* the default handshake offered 1.3: the server took it if it has it */
+          probes[i].negotiated = TRUE;
+          probes[i].accepted = SSL_version (rd_rdp_connection_get_ssl (connection)) == TLS1_3_VERSION;
+          json_array_add_string_element (from_default, versions[i].key);
+        }
+      else
+        threads[i] = start_version_probe (&probes[i], spares, &next_spare);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
     if (threads[i] != NULL)
@@ -202,16 +248,21 @@ rd_tls_check_run (RdCheck        *check,
         json_object_set_boolean_member (accepted, versions[i].key, probes[i].accepted);
       else
         json_object_set_null_member (accepted, versions[i].key);
+      if (probes[i].connected)
+        n_connected++;
       if (probes[i].accepted)
         {
           any_version = TRUE;
           modern |= probes[i].version >= TLS1_2_VERSION;
-          best_probe = probes[i].connection;  /* the highest version wins */
+          if (probes[i].connection != NULL)
+            best_probe = probes[i].connection;  /* the highest version wins */
         }
     }
   json_object_set_object_member (evidence, "versions", accepted);
+  json_object_set_array_member (evidence, "versions_from_default_handshake", from_default);
   json_object_set_boolean_member (evidence, "default_policy_ok", default_ok);
-  json_object_set_int_member (evidence, "connections", G_N_ELEMENTS (versions));
+  /* the connections this check opened itself */
+  json_object_set_int_member (evidence, "connections", n_connected);
 
   if (default_ok)
     {
@@ -242,6 +293,7 @@ rd_tls_check_run (RdCheck        *check,
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
     {
       g_clear_object (&probes[i].connection);
+      g_clear_object (&probes[i].spare);
       g_free (probes[i].error);
     }
 
