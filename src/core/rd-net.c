@@ -9,6 +9,9 @@
 
 #include <string.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include "rd-net.h"
 
 static const char * const tcp_state_names[] = {
@@ -27,45 +30,131 @@ rd_tcp_state_to_string (RdTcpState state)
 }
 
 /* Servers with a tiny accept queue (xrdp listens with a backlog of 2 and
- * accepts every few milliseconds) drop the SYN of a back-to-back burst of
- * connections, which would look exactly like packet loss. So connections to one
- * address start at least this far apart, across all checks of the process. */
+ * accepts only every few milliseconds) drop the SYN of a burst of connections,
+ * which looks exactly like packet loss. A connection sits in that queue from
+ * its handshake until the server takes it, and the first sign of that we get
+ * is the server's first answer. So, across all checks of the process, at most
+ * MAX_UNANSWERED connections to one address wait for their first answer at a
+ * time; one more may start anyway once PACING_US has passed since the last
+ * start, so that a server slow to answer costs no more than that per
+ * connection. On a healthy host a new connection waits for nothing but an
+ * answer that is already on its way. */
+#define MAX_UNANSWERED 3
 #define PACING_US (10 * G_TIME_SPAN_MILLISECOND)
 
-static GMutex pacing_lock;
-static GHashTable *pacing_last_start;  /* "address" → gint64 * monotonic µs */
+/* Forget idle addresses beyond this many, so a fleet run stays flat. */
+#define MAX_IDLE_ADDRESSES 256
 
-/* Returns when a new connection to @address may start; waits at most until
- * @deadline_us. */
-static void
-pace (GSocketAddress *address,
-      gint64          deadline_us)
+typedef struct
 {
-  g_autofree char *key = NULL;
-  gint64 now, start;
-  gint64 *last;
+  guint  unanswered;
+  gint64 last_start_us;
+} AddressLoad;
 
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
+static GMutex admission_lock;
+static GCond admission_changed;
+static GHashTable *admission_loads;  /* "address" → AddressLoad */
+static GQuark admission_quark;       /* on a GSocket: the key of the slot it holds */
+
+static void
+forget_idle_addresses (gint64 now)
+{
+  GHashTableIter iter;
+  AddressLoad *load;
+
+  if (g_hash_table_size (admission_loads) <= MAX_IDLE_ADDRESSES)
     return;
-  key = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  g_hash_table_iter_init (&iter, admission_loads);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &load))
+    if (load->unanswered == 0 && now - load->last_start_us >= PACING_US)
+      g_hash_table_iter_remove (&iter);
+}
 
-  g_mutex_lock (&pacing_lock);
-  if (pacing_last_start == NULL)
-    pacing_last_start = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  now = g_get_monotonic_time ();
-  last = g_hash_table_lookup (pacing_last_start, key);
-  start = last != NULL ? MAX (now, *last + PACING_US) : now;
-  start = MIN (start, MAX (now, deadline_us));
-  if (last == NULL)
+static void
+wake_admission (GCancellable *cancellable,
+                gpointer      user_data)
+{
+  g_mutex_lock (&admission_lock);
+  g_cond_broadcast (&admission_changed);
+  g_mutex_unlock (&admission_lock);
+}
+
+/* Waits until a new connection to @key may start (or the deadline passes, or
+ * @cancellable fires), then counts it as unanswered. */
+static void
+admit (const char   *key,
+       gint64        deadline_us,
+       GCancellable *cancellable)
+{
+  gulong handler = 0;
+  AddressLoad *load;
+
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_admission), NULL, NULL);
+
+  g_mutex_lock (&admission_lock);
+  if (admission_loads == NULL)
     {
-      last = g_new (gint64, 1);
-      g_hash_table_insert (pacing_last_start, g_steal_pointer (&key), last);
+      admission_loads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      admission_quark = g_quark_from_static_string ("rd-net-admission");
     }
-  *last = start;  /* reserve the slot before waiting, so threads queue up */
-  g_mutex_unlock (&pacing_lock);
+  forget_idle_addresses (g_get_monotonic_time ());
+  load = g_hash_table_lookup (admission_loads, key);
+  if (load == NULL)
+    {
+      load = g_new0 (AddressLoad, 1);
+      load->last_start_us = G_MININT64 / 2;
+      g_hash_table_insert (admission_loads, g_strdup (key), load);
+    }
 
-  if (start > now)
-    g_usleep ((gulong) (start - now));
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 paced = load->last_start_us + PACING_US;
+
+      if (load->unanswered < MAX_UNANSWERED || now >= paced || now >= deadline_us ||
+          g_cancellable_is_cancelled (cancellable))
+        break;
+      /* woken by an answer, a released slot or the cancellable */
+      g_cond_wait_until (&admission_changed, &admission_lock, MIN (paced, deadline_us));
+    }
+  load->unanswered++;
+  load->last_start_us = g_get_monotonic_time ();
+  g_mutex_unlock (&admission_lock);
+
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+}
+
+static void
+release (gpointer data)
+{
+  char *key = data;
+  AddressLoad *load;
+
+  g_mutex_lock (&admission_lock);
+  load = g_hash_table_lookup (admission_loads, key);
+  if (load != NULL && load->unanswered > 0)
+    load->unanswered--;
+  g_cond_broadcast (&admission_changed);
+  g_mutex_unlock (&admission_lock);
+  g_free (key);
+}
+
+/* The server answered on @socket (or it is closed): its slot is free. */
+static void
+note_answered (GSocket *socket)
+{
+  if (admission_quark != 0 && g_object_get_qdata (G_OBJECT (socket), admission_quark) != NULL)
+    g_object_set_qdata (G_OBJECT (socket), admission_quark, NULL);
+}
+
+static char *
+admission_key (GSocketAddress *address)
+{
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
 }
 
 static RdTcpState
@@ -150,6 +239,7 @@ rd_net_connect_all (GSocketAddress  **addresses,
     {
       RdConnectOutcome *out = &outcomes[i];
       g_autoptr(GError) error = NULL;
+      g_autofree char *key = NULL;
 
       memset (out, 0, sizeof *out);
       out->address = g_object_ref (addresses[i]);
@@ -162,7 +252,21 @@ rd_net_connect_all (GSocketAddress  **addresses,
           continue;
         }
       g_socket_set_blocking (out->socket, FALSE);
-      pace (addresses[i], deadline_us);
+      /* Small requests that wait for an answer: Nagle's algorithm would hold a
+       * request's last segment back for the delayed ACK of the one before. */
+      if (!g_socket_set_option (out->socket, IPPROTO_TCP, TCP_NODELAY, 1, &error))
+        {
+          g_debug ("TCP_NODELAY: %s", error->message);
+          g_clear_error (&error);
+        }
+      key = admission_key (addresses[i]);
+      if (key != NULL)
+        {
+          admit (key, deadline_us, cancellable);
+          /* held until the server's first answer, or until the socket goes */
+          g_object_set_qdata_full (G_OBJECT (out->socket), admission_quark,
+                                   g_steal_pointer (&key), release);
+        }
       started[i] = g_get_monotonic_time ();
 
       if (g_socket_connect (out->socket, addresses[i], NULL, &error))
@@ -401,9 +505,13 @@ rd_net_read_some (GSocket       *socket,
       n = g_socket_receive_with_blocking (socket, (char *) buffer, length, FALSE,
                                           cancellable, &local_error);
       if (n >= 0)
-        return n;
+        {
+          note_answered (socket);
+          return n;
+        }
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
+          note_answered (socket);
           g_propagate_error (error, g_steal_pointer (&local_error));
           return -1;
         }
