@@ -18,6 +18,7 @@ main (int   argc,
   const char *localedir;
 
   rd_profile_init ();
+  rd_application_choose_renderer ();
 
   /* Before anything else: GtkBuilder translates templates with the text
    * domain that is current when they are built. RD_LOCALEDIR lets an

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 #define RD_TYPE_APPLICATION (rd_application_get_type ())
 G_DECLARE_FINAL_TYPE (RdApplication, rd_application, RD, APPLICATION, AdwApplication)
 
-RdApplication *rd_application_new (void);
+RdApplication *rd_application_new             (void);
+void           rd_application_choose_renderer (void);
 
 G_END_DECLS
