@@ -326,6 +326,61 @@ handle_ssl_result (RdRdpConnection  *self,
     }
 }
 
+/* OpenSSL 3 makes a context slowly (it loads its configuration and looks up
+ * every algorithm), far slower than a loopback handshake; a configured context
+ * is safe to share between threads. So there is one per policy and version,
+ * made on first use. Client-side session caching is off by default, so no
+ * handshake is ever resumed: each one shows the certificate. */
+static SSL_CTX *
+client_context_new (RdTlsPolicy policy,
+                    int         only_version)
+{
+  SSL_CTX *ctx = SSL_CTX_new (TLS_client_method ());
+
+  if (ctx == NULL)
+    return NULL;
+  SSL_CTX_set_verify (ctx, SSL_VERIFY_NONE, NULL);
+  SSL_CTX_set_max_cert_list (ctx, MAX_CERTIFICATE_CHAIN_LENGTH);
+  if (policy == RD_TLS_POLICY_PERMISSIVE)
+    {
+      SSL_CTX_set_security_level (ctx, 0);
+      SSL_CTX_set_min_proto_version (ctx, TLS1_VERSION);
+      SSL_CTX_set_cipher_list (ctx, "ALL:@SECLEVEL=0");
+      /* Old Windows servers do not do secure renegotiation (RFC 5746) */
+      SSL_CTX_set_options (ctx, SSL_OP_LEGACY_SERVER_CONNECT);
+    }
+  if (only_version != 0)
+    {
+      SSL_CTX_set_min_proto_version (ctx, only_version);
+      SSL_CTX_set_max_proto_version (ctx, only_version);
+    }
+  return ctx;
+}
+
+/* Returns: (transfer full) (nullable): the shared context, a reference of the caller's */
+static SSL_CTX *
+client_context_get (RdTlsPolicy policy,
+                    int         only_version)
+{
+  /* versions: 0 (the policy's range), then TLS 1.0 to 1.3 */
+  static SSL_CTX *contexts[RD_TLS_POLICY_PERMISSIVE + 1][5];
+  static GMutex lock;
+  guint slot = only_version == 0 ? 0 : (guint) (only_version - TLS1_VERSION) + 1;
+  SSL_CTX *ctx;
+
+  if (slot >= G_N_ELEMENTS (contexts[0]))
+    return client_context_new (policy, only_version);
+
+  g_mutex_lock (&lock);
+  if (contexts[policy][slot] == NULL)
+    contexts[policy][slot] = client_context_new (policy, only_version);
+  ctx = contexts[policy][slot];
+  if (ctx != NULL)
+    SSL_CTX_up_ref (ctx);
+  g_mutex_unlock (&lock);
+  return ctx;
+}
+
 /**
  * rd_rdp_connection_start_tls:
  * @policy: this machine's defaults, or anything the server can do
@@ -348,26 +403,11 @@ rd_rdp_connection_start_tls (RdRdpConnection  *self,
 
   self->phase = RD_PHASE_TLS;
   ERR_clear_error ();
-  self->ssl_ctx = SSL_CTX_new (TLS_client_method ());
+  self->ssl_ctx = client_context_get (policy, only_version);
   if (self->ssl_ctx == NULL)
     {
       g_set_error_literal (error, RD_RDP_ERROR, RD_RDP_ERROR_FAILED, "OpenSSL could not make a TLS context");
       return FALSE;
-    }
-  SSL_CTX_set_verify (self->ssl_ctx, SSL_VERIFY_NONE, NULL);
-  SSL_CTX_set_max_cert_list (self->ssl_ctx, MAX_CERTIFICATE_CHAIN_LENGTH);
-  if (policy == RD_TLS_POLICY_PERMISSIVE)
-    {
-      SSL_CTX_set_security_level (self->ssl_ctx, 0);
-      SSL_CTX_set_min_proto_version (self->ssl_ctx, TLS1_VERSION);
-      SSL_CTX_set_cipher_list (self->ssl_ctx, "ALL:@SECLEVEL=0");
-      /* Old Windows servers do not do secure renegotiation (RFC 5746) */
-      SSL_CTX_set_options (self->ssl_ctx, SSL_OP_LEGACY_SERVER_CONNECT);
-    }
-  if (only_version != 0)
-    {
-      SSL_CTX_set_min_proto_version (self->ssl_ctx, only_version);
-      SSL_CTX_set_max_proto_version (self->ssl_ctx, only_version);
     }
 
   self->ssl = SSL_new (self->ssl_ctx);

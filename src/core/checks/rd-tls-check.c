@@ -189,7 +189,7 @@ rd_tls_check_run (RdCheck        *check,
   JsonObject *certificate;
   GSocketAddress *address;
   g_autoptr(GListStore) spares = rd_check_context_take_artifact (context, RD_ARTIFACT_SPARE_TLS_CONNECTIONS);
-  JsonArray *from_default = json_array_new ();
+  JsonArray *from_default;
   guint next_spare = 0, n_connected = 0;
 
   if (connection == NULL)
@@ -201,6 +201,7 @@ rd_tls_check_run (RdCheck        *check,
     }
 
   accepted = json_object_new ();
+  from_default = json_array_new ();
   /* the version probes go to the address the negotiation used */
   addresses = g_ptr_array_new_with_free_func (g_object_unref);
   address = g_socket_get_remote_address (rd_rdp_connection_get_socket (connection), NULL);
