@@ -204,6 +204,21 @@ test_command_render (void)
   g_autofree char *rendered = rd_catalog_command_render (&command, target);
 
   g_assert_cmpstr (rendered, ==, "mtr --tcp --port 3390 '2001:db8::1'");
+
+  /* host:port together: an IPv6 address goes in brackets, or the port would
+   * read as the address's last group */
+  {
+    RdCatalogCommand client = { (char *) "sh", (char *) "xfreerdp /v:{host}:{port} /sec:tls" };
+    RdCatalogCommand mstsc = { (char *) "powershell", (char *) "mstsc.exe /v:{host}:{port}" };
+    g_autoptr(RdTarget) named = rd_target_parse ("server.example", 3389, NULL);
+    g_autofree char *v6 = rd_catalog_command_render (&client, target);
+    g_autofree char *v6_ps = rd_catalog_command_render (&mstsc, target);
+    g_autofree char *v4 = rd_catalog_command_render (&client, named);
+
+    g_assert_cmpstr (v6, ==, "xfreerdp /v:'[2001:db8::1]:3390' /sec:tls");
+    g_assert_cmpstr (v6_ps, ==, "mstsc.exe /v:'[2001:db8::1]:3390'");
+    g_assert_cmpstr (v4, ==, "xfreerdp /v:'server.example:3389' /sec:tls");
+  }
 }
 
 static void

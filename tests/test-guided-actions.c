@@ -380,7 +380,10 @@ test_render_every_command (void)
                       for (guint w = 0; want[w] != NULL; w++)
                         {
                           g_autoptr(GString) word = g_string_new (want[w]);
+                          g_autofree char *address = rd_target_to_string (target);
 
+                          /* host:port together is one address: IPv6 in brackets */
+                          g_string_replace (word, ordinary_text, address, 0);
                           g_string_replace (word, "server.example", host, 0);
                           g_assert_cmpstr (got[w], ==, word->str);
                         }
@@ -393,7 +396,14 @@ test_render_every_command (void)
 
                       g_assert_cmpstr (code, ==, expected_code);
                       assert_one_powershell_literal (literal, host);
-                      if (strstr (command->text, "{host}") != NULL)
+                      if (strstr (command->text, "{host}:{port}") != NULL)
+                        {
+                          g_autofree char *address = rd_target_to_string (target);
+                          g_autofree char *address_literal = rd_shell_quote ("powershell", address);
+
+                          g_assert_nonnull (strstr (rendered, address_literal));
+                        }
+                      else if (strstr (command->text, "{host}") != NULL)
                         g_assert_nonnull (strstr (rendered, literal));
                     }
                 }

@@ -215,18 +215,6 @@ rd_client_launcher_get_client_name (RdClientLauncher *self)
   return self->name;
 }
 
-/* "host:port", with an IPv6 address in brackets as FreeRDP's /v: and URIs
- * want it */
-static char *
-host_and_port (RdTarget *target)
-{
-  const char *host = rd_target_get_host (target);
-
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%u", host, rd_target_get_port (target));
-  return g_strdup_printf ("%s:%u", host, rd_target_get_port (target));
-}
-
 /**
  * rd_client_launcher_build_argv:
  * @target: where to connect
@@ -261,7 +249,7 @@ rd_client_launcher_build_argv (RdClientLauncher  *self,
   if (!check_client (self, error))
     return NULL;
 
-  where = host_and_port (target);
+  where = rd_target_to_string (target);
   g_strv_builder_add (argv, self->program);
 
   if (self->kind == CLIENT_REMMINA)
