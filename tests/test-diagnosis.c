@@ -9,22 +9,9 @@
 #include <string.h>
 
 #include "rd-core.h"
+#include "rd-test-util.h"
 
 /* Builds a result from a JSON text, as a saved report holds it. */
-static RdCheckResult *
-result_from_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  RdCheckResult *result;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  result = rd_check_result_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return result;
-}
-
 static RdDiagnosis *
 diagnose (const char *dns_json,
           const char *tcp_json)
@@ -33,9 +20,9 @@ diagnose (const char *dns_json,
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (dns_json != NULL)
-    g_ptr_array_add (results, result_from_json (dns_json));
+    g_ptr_array_add (results, rd_test_result_from_json (dns_json));
   if (tcp_json != NULL)
-    g_ptr_array_add (results, result_from_json (tcp_json));
+    g_ptr_array_add (results, rd_test_result_from_json (tcp_json));
   return rd_diagnosis_new (target, results, rd_catalog_get_default ());
 }
 
@@ -110,9 +97,9 @@ test_unsteady_measured_by_negotiation (void)
       g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
       g_autoptr(RdDiagnosis) diagnosis = NULL;
 
-      g_ptr_array_add (results, result_from_json (DNS_OK));
-      g_ptr_array_add (results, result_from_json (TCP ("pass", "open", "")));
-      g_ptr_array_add (results, result_from_json (cases[i].negotiation));
+      g_ptr_array_add (results, rd_test_result_from_json (DNS_OK));
+      g_ptr_array_add (results, rd_test_result_from_json (TCP ("pass", "open", "")));
+      g_ptr_array_add (results, rd_test_result_from_json (cases[i].negotiation));
       diagnosis = rd_diagnosis_new (target, results, rd_catalog_get_default ());
 
       g_test_message ("case %u", i);

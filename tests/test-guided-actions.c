@@ -15,6 +15,7 @@
 #include "rd-dns-cache.h"
 #include "rd-server-evidence.h"
 #include "rd-server-script.h"
+#include "rd-test-util.h"
 
 /* ---- a small PowerShell lexer, for checking what is code ---- */
 
@@ -233,20 +234,6 @@ test_target_refuses_hostile (void)
 /* ---- the server fix script ---- */
 
 static RdCheckResult *
-result_from_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  RdCheckResult *result;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  result = rd_check_result_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return result;
-}
-
-static RdCheckResult *
 import_file (const char *name)
 {
   g_autofree char *path = g_build_filename (RD_TEST_DATA_DIR, name, NULL);
@@ -275,7 +262,7 @@ diagnose (const char *host,
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_assert_nonnull (target);
-  g_ptr_array_add (results, result_from_json (tcp));
+  g_ptr_array_add (results, rd_test_result_from_json (tcp));
   if (evidence != NULL)
     g_ptr_array_add (results, import_file (evidence));
   return rd_diagnosis_new (target, results, catalog != NULL ? catalog : rd_catalog_get_default ());

@@ -15,6 +15,7 @@
 #include "rd-gateway-check.h"
 #include "rd-local-check.h"
 #include "rd-routes.h"
+#include "rd-test-util.h"
 
 /* the fixture certificate tests/data/freerdp-cached.pem */
 #define FIXTURE_SHA256 "A2FE72F67595B5E22AF0FE6B59AD2219F0823674760EEE511EB0274142DE3CC7"
@@ -534,20 +535,6 @@ test_local_check_runs (void)
 
 /* ---- the rules ------------------------------------------------------------------ */
 
-static RdCheckResult *
-result_from_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  RdCheckResult *result;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  result = rd_check_result_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return result;
-}
-
 /* NULL-terminated JSON texts of results */
 static RdDiagnosis *
 diagnose (const char *host,
@@ -560,7 +547,7 @@ diagnose (const char *host,
 
   va_start (args, host);
   while ((text = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (results, result_from_json (text));
+    g_ptr_array_add (results, rd_test_result_from_json (text));
   va_end (args);
   return rd_diagnosis_new (target, results, rd_catalog_get_default ());
 }

@@ -9,24 +9,11 @@
 #include <string.h>
 
 #include "rd-core.h"
+#include "rd-test-util.h"
 
 /* What a hostile server puts in its NTLM names and certificate. */
 #define EVIL_NAME "<script>alert(1)</script>&amp;\\\"'|`x`"
 #define EVIL_JSON "<script>alert(1)</script>&amp;\\\\\\\"'|`x`"
-
-static RdCheckResult *
-result_from_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  RdCheckResult *result;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  result = rd_check_result_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return result;
-}
 
 static RdDiagnosis *
 make_hostile_diagnosis (RdErrorCode *code)
@@ -35,13 +22,13 @@ make_hostile_diagnosis (RdErrorCode *code)
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
   RdUserReport report = { FALSE, 0, code };
 
-  g_ptr_array_add (results, result_from_json (
+  g_ptr_array_add (results, rd_test_result_from_json (
     "{\"id\":\"dns\",\"status\":\"pass\",\"summary\":\"pc42.example.com is 192.0.2.10\","
     "\"evidence\":{\"addresses\":[{\"address\":\"192.0.2.10\",\"family\":\"ipv4\",\"reverse\":null}]}}"));
-  g_ptr_array_add (results, result_from_json (
+  g_ptr_array_add (results, rd_test_result_from_json (
     "{\"id\":\"tcp\",\"status\":\"fail\",\"summary\":\"Connection refused <b>now</b>\","
     "\"evidence\":{\"port\":3389,\"state\":\"refused\"}}"));
-  g_ptr_array_add (results, result_from_json (
+  g_ptr_array_add (results, rd_test_result_from_json (
     "{\"id\":\"credssp\",\"status\":\"pass\",\"summary\":\"" EVIL_JSON " answers\","
     "\"evidence\":{\"ntlm\":{\"nb_computer\":\"" EVIL_JSON "\",\"dns_computer\":\"" EVIL_JSON "\"}}}"));
 
@@ -55,15 +42,15 @@ make_healthy_diagnosis (RdErrorCode *code)
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
   RdUserReport report = { FALSE, 0, code };
 
-  g_ptr_array_add (results, result_from_json (
+  g_ptr_array_add (results, rd_test_result_from_json (
     "{\"id\":\"dns\",\"status\":\"pass\",\"summary\":\"ok\",\"evidence\":{\"addresses\":[]}}"));
-  g_ptr_array_add (results, result_from_json (
+  g_ptr_array_add (results, rd_test_result_from_json (
     "{\"id\":\"tcp\",\"status\":\"pass\",\"summary\":\"open\",\"evidence\":{\"port\":3390,\"state\":\"open\"}}"));
-  g_ptr_array_add (results, result_from_json (
+  g_ptr_array_add (results, rd_test_result_from_json (
     "{\"id\":\"negotiation\",\"status\":\"pass\",\"summary\":\"ok\",\"evidence\":{}}"));
-  g_ptr_array_add (results, result_from_json (
+  g_ptr_array_add (results, rd_test_result_from_json (
     "{\"id\":\"tls\",\"status\":\"pass\",\"summary\":\"ok\",\"evidence\":{}}"));
-  g_ptr_array_add (results, result_from_json (
+  g_ptr_array_add (results, rd_test_result_from_json (
     "{\"id\":\"credssp\",\"status\":\"pass\",\"summary\":\"ok\",\"evidence\":{}}"));
   return rd_diagnosis_new_with_report (target, results, rd_catalog_get_default (), &report);
 }

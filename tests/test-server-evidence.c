@@ -11,6 +11,7 @@
 
 #include "rd-core.h"
 #include "rd-server-evidence.h"
+#include "rd-test-util.h"
 
 static char *
 data_path (const char *name)
@@ -393,20 +394,6 @@ test_script_shape (void)
 
 /* ---- the diagnosis rules ---- */
 
-static RdCheckResult *
-result_from_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  RdCheckResult *result;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  result = rd_check_result_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return result;
-}
-
 #define DNS_OK "{\"id\":\"dns\",\"status\":\"pass\",\"summary\":\"ok\",\"evidence\":{\"addresses\":[{\"address\":\"192.0.2.10\",\"family\":\"ipv4\",\"reverse\":null}]}}"
 #define TCP(status, state) \
   "{\"id\":\"tcp\",\"status\":\"" status "\",\"summary\":\"s\",\"evidence\":{\"port\":3389,\"state\":\"" state "\"}}"
@@ -434,10 +421,10 @@ diagnose (const Case *c)
   g_autoptr(RdErrorCode) code = NULL;
   RdUserReport report = { c->client != G_MAXUINT32, c->client != G_MAXUINT32 ? c->client : 0, NULL };
 
-  g_ptr_array_add (results, result_from_json (DNS_OK));
-  g_ptr_array_add (results, result_from_json (c->tcp));
+  g_ptr_array_add (results, rd_test_result_from_json (DNS_OK));
+  g_ptr_array_add (results, rd_test_result_from_json (c->tcp));
   if (c->credssp != NULL)
-    g_ptr_array_add (results, result_from_json (c->credssp));
+    g_ptr_array_add (results, rd_test_result_from_json (c->credssp));
   if (c->evidence != NULL)
     g_ptr_array_add (results, import_file (c->evidence));
   if (c->code != NULL)
@@ -593,7 +580,7 @@ test_rules_from_saved_report (void)
   g_autoptr(RdCheckResult) imported = import_file ("server-evidence-cert-key.json");
   g_autoptr(JsonNode) saved = rd_check_result_to_json (imported);
   g_autofree char *text = rd_json_to_string (saved, FALSE);
-  g_autoptr(RdCheckResult) reread = result_from_json (text);
+  g_autoptr(RdCheckResult) reread = rd_test_result_from_json (text);
   g_autoptr(RdTarget) target = rd_target_parse ("server01", 3389, NULL);
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(RdDiagnosis) diagnosis = NULL;

@@ -28,6 +28,7 @@
 #include "rd-server-script.h"
 #include "rd-start-page.h"
 #include "rd-window.h"
+#include "rd-test-util.h"
 
 /* Long enough for every check's deadline on a slow machine. */
 #define RUN_TIMEOUT_MS 60000
@@ -642,20 +643,6 @@ test_results_verdicts (void)
 
 /* ---- guided actions ----------------------------------------------------- */
 
-static RdCheckResult *
-result_from_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  RdCheckResult *result;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  result = rd_check_result_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return result;
-}
-
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
@@ -804,10 +791,10 @@ shows_restricted_admin (const char *negotiation)
   RdCause *oracle = NULL;
   g_auto(GStrv) buttons = NULL;
 
-  g_ptr_array_add (results, result_from_json (DNS_OK));
-  g_ptr_array_add (results, result_from_json (TCP_OPEN));
-  g_ptr_array_add (results, result_from_json (negotiation));
-  g_ptr_array_add (results, result_from_json (CREDSSP_FAIL));
+  g_ptr_array_add (results, rd_test_result_from_json (DNS_OK));
+  g_ptr_array_add (results, rd_test_result_from_json (TCP_OPEN));
+  g_ptr_array_add (results, rd_test_result_from_json (negotiation));
+  g_ptr_array_add (results, rd_test_result_from_json (CREDSSP_FAIL));
   diagnosis = rd_diagnosis_new (target, results, rd_catalog_get_default ());
   causes = rd_diagnosis_get_causes (diagnosis);
   for (guint i = 0; i < causes->len; i++)
