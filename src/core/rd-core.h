@@ -15,6 +15,7 @@
 #include "rd-diagnosis.h"
 #include "rd-error-code.h"
 #include "rd-checks.h"
+#include "rd-fleet.h"
 #include "rd-json.h"
 #include "rd-rdp-file.h"
 #include "rd-report-format.h"
