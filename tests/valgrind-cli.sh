@@ -93,6 +93,10 @@ cli refused --timeout 3 127.0.0.1:1
 ok $? "refused port: no memory error, no leak"
 cli bad-input --json 'bad host!'
 ok $? "bad input: no memory error, no leak"
+# fleet mode: a list of refused ports, a comment and a bad line, four at a time
+{ echo "# closed ports"; for i in $(seq 1 18); do echo "127.0.0.1:$i"; done; echo "bad host"; } >"$WORK/fleet.txt"
+cli fleet --targets "$WORK/fleet.txt" --jobs 4 --json --timeout 3
+ok $? "fleet mode (--targets): no memory error, no leak"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
