@@ -13,6 +13,7 @@
 
 #include "rds-server.h"
 
+#include "rd-mcs.h"
 #include "rd-proto-reader.h"
 
 #include <string.h>
@@ -38,6 +39,14 @@ typedef enum
   POLICY_TLS_ONLY,      /* SSL; anything else: SSL_REQUIRED */
   POLICY_RDP_ONLY,      /* RDP; anything with SSL/HYBRID: SSL_NOT_ALLOWED */
 } Policy;
+
+/* The param of serve_policy: the Policy in the low byte, and for Standard
+ * RDP Security the encryption level + 1 (0: Client Compatible, as in
+ * MS-RDPBCGR 4.1.4) and whether the method is chosen the way xrdp does. */
+#define PARAM_POLICY(param)     ((Policy) ((param) & 0xff))
+#define PARAM_LEVEL(level)      (((guint32) (level) + 1) << 8)
+#define PARAM_XRDP_METHOD       (1u << 12)
+#define POLICY_RDP_AT(level)    (POLICY_RDP_ONLY | PARAM_LEVEL (level))
 
 static void
 set_failure (RdX224Confirm *confirm,
@@ -195,11 +204,96 @@ build_challenge_tsrequest (const RdsConfig *config)
   return rd_tsrequest_encode (&reply);
 }
 
+/* MS-RDPBCGR 4.1.4's server random and proprietary certificate: a fixed
+ * test blob, since nothing after the Connect Response is served. */
+static const guint8 spec_server_random[32] = {
+  0x10, 0x11, 0x77, 0x20, 0x30, 0x61, 0x0a, 0x12, 0xe4, 0x34, 0xa1, 0x1e, 0xf2, 0xc3, 0x9f, 0x31,
+  0x7d, 0xa4, 0x5f, 0x01, 0x89, 0x34, 0x96, 0xe0, 0xff, 0x11, 0x08, 0x69, 0x7f, 0x1a, 0xc3, 0xd2,
+};
+static const guint8 spec_proprietary_certificate[184] = {
+  0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x5c, 0x00,
+  0x52, 0x53, 0x41, 0x31, 0x48, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x00,
+  0x01, 0x00, 0x01, 0x00, 0xcb, 0x81, 0xfe, 0xba, 0x6d, 0x61, 0xc3, 0x55, 0x05, 0xd5, 0x5f, 0x2e,
+  0x87, 0xf8, 0x71, 0x94, 0xd6, 0xf1, 0xa5, 0xcb, 0xf1, 0x5f, 0x0c, 0x3d, 0xf8, 0x70, 0x02, 0x96,
+  0xc4, 0xfb, 0x9b, 0xc8, 0x3c, 0x2d, 0x55, 0xae, 0xe8, 0xff, 0x32, 0x75, 0xea, 0x68, 0x79, 0xe5,
+  0xa2, 0x01, 0xfd, 0x31, 0xa0, 0xb1, 0x1f, 0x55, 0xa6, 0x1f, 0xc1, 0xf6, 0xd1, 0x83, 0x88, 0x63,
+  0x26, 0x56, 0x12, 0xbc, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x48, 0x00,
+  0xe9, 0xe1, 0xd6, 0x28, 0x46, 0x8b, 0x4e, 0xf5, 0x0a, 0xdf, 0xfd, 0xee, 0x21, 0x99, 0xac, 0xb4,
+  0xe1, 0x8f, 0x5f, 0x81, 0x57, 0x82, 0xef, 0x9d, 0x96, 0x52, 0x63, 0x27, 0x18, 0x29, 0xdb, 0xb3,
+  0x4a, 0xfd, 0x9a, 0xda, 0x42, 0xad, 0xb5, 0x69, 0x21, 0x89, 0x0e, 0x1d, 0xc0, 0x4c, 0x1a, 0xa8,
+  0xaa, 0x71, 0x3e, 0x0f, 0x54, 0xb9, 0x9a, 0xe4, 0x99, 0x68, 0x3f, 0x6c, 0xd6, 0x76, 0x84, 0x61,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* Standard RDP Security goes on with MCS: the client's Connect Initial gets
+ * the Connect Response for the encryption level @param says, with the method
+ * MS-RDPBCGR 5.3.2.1 picks from what the client offers (or xrdp's choice);
+ * when no method fits, the connection is closed, as 5.3.2.1 says. */
+static gboolean
+serve_mcs (RdsConn  *conn,
+           guint32   param,
+           guint32   version,
+           GError  **error)
+{
+  guint32 level = (param >> 8) & 0xf ? ((param >> 8) & 0xf) - 1 : RD_ENCRYPTION_LEVEL_CLIENT_COMPATIBLE;
+  RdMcsConnectInitial initial;
+  RdMcsConnectResponse response = { 0, };
+  g_autoptr(GBytes) pdu = rds_conn_read_tpkt (conn, error);
+  g_autoptr(GBytes) reply = NULL;
+  guint32 method;
+  gboolean ok;
+
+  if (pdu == NULL ||
+      !rd_mcs_decode_connect_initial (g_bytes_get_data (pdu, NULL), g_bytes_get_size (pdu), &initial, error))
+    return FALSE;
+
+  if ((param & PARAM_XRDP_METHOD) != 0 &&
+      (level == RD_ENCRYPTION_LEVEL_LOW || level == RD_ENCRYPTION_LEVEL_CLIENT_COMPATIBLE))
+    {
+      /* xrdp answers with its crypt_level's method whatever is offered */
+      method = RD_ENCRYPTION_METHOD_40BIT;
+    }
+  else if (!rd_encryption_level_expected_method (level, initial.encryption_methods, &method))
+    {
+      g_debug ("connection %u: no encryption method for level %u among 0x%x: closing",
+               conn->id, level, initial.encryption_methods);
+      rd_mcs_connect_initial_clear (&initial);
+      return TRUE;
+    }
+
+  response.has_user_data = TRUE;
+  response.version = version;
+  response.has_client_requested_protocols = TRUE;
+  response.client_requested_protocols = RD_PROTOCOL_RDP;
+  response.encryption_level = level;
+  response.encryption_method = method;
+  response.has_network = TRUE;
+  response.mcs_channel_id = 1003;
+  response.n_channels = initial.n_channels;
+  for (guint i = 0; i < initial.n_channels; i++)
+    response.channel_ids[i] = (guint16) (1004 + i);
+  if (level != RD_ENCRYPTION_LEVEL_NONE)
+    {
+      response.server_random = g_bytes_new_static (spec_server_random, sizeof spec_server_random);
+      response.server_cert = g_bytes_new_static (spec_proprietary_certificate, sizeof spec_proprietary_certificate);
+    }
+  rd_mcs_connect_initial_clear (&initial);
+
+  g_debug ("connection %u: MCS Connect Response, level %u, method 0x%x", conn->id, level, method);
+  reply = rd_mcs_encode_connect_response (&response);
+  rd_mcs_connect_response_clear (&response);
+  ok = rds_conn_send_all (conn, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), error);
+  if (ok)
+    rds_conn_drain (conn, RDS_READ_TIMEOUT_US);  /* the Erect Domain Request would come next */
+  return ok;
+}
+
 /* After an RDP_NEG_RSP that selected TLS: the handshake, then the first
  * CredSSP round trip when CredSSP was selected. */
 static gboolean
 serve_after_selection (RdsConn  *conn,
                        guint32   selected,
+                       guint32   param,
                        GError  **error)
 {
   RdTsRequest request = { 0, };
@@ -209,11 +303,7 @@ serve_after_selection (RdsConn  *conn,
   gboolean ok;
 
   if (!is_tls_protocol (selected))
-    {
-      /* Standard RDP Security would go on with MCS; we stop here. */
-      rds_conn_drain (conn, RDS_READ_TIMEOUT_US);
-      return TRUE;
-    }
+    return serve_mcs (conn, param, 0x0008000c, error);  /* RDP 10.7 */
 
   if (!rds_conn_tls_accept (conn, error))
     return FALSE;
@@ -272,7 +362,7 @@ serve_policy (RdsConn            *conn,
   g_autoptr(GError) error = NULL;
   RdX224Confirm confirm;
 
-  if (!negotiate (conn, (Policy) behaviour->param, &confirm, &error))
+  if (!negotiate (conn, PARAM_POLICY (behaviour->param), &confirm, &error))
     {
       report (conn, "negotiation", error);
       return;
@@ -281,7 +371,7 @@ serve_policy (RdsConn            *conn,
   if (confirm.kind != RD_X224_CONFIRM_RESPONSE)
     return;  /* Windows closes right after a failure (spec 3.3.5.3.1) */
 
-  if (!serve_after_selection (conn, confirm.selected_protocol, &error))
+  if (!serve_after_selection (conn, confirm.selected_protocol, behaviour->param, &error))
     report (conn, behaviour->name, error);
 }
 
@@ -334,8 +424,9 @@ serve_legacy (RdsConn            *conn,
       return;
     }
 
-  /* A legacy server would wait for MCS Connect Initial */
-  rds_conn_drain (conn, RDS_READ_TIMEOUT_US);
+  /* then MCS, as an RDP 5.x server */
+  if (!serve_mcs (conn, behaviour->param, 0x00080004, &error))
+    report (conn, "MCS", error);
 }
 
 /* failure-N: param is N; failure: the --failure-code value */
@@ -555,7 +646,7 @@ serve_slow_drip (RdsConn            *conn,
         }
     }
   if (confirm.kind == RD_X224_CONFIRM_RESPONSE &&
-      !serve_after_selection (conn, confirm.selected_protocol, &error))
+      !serve_after_selection (conn, confirm.selected_protocol, 0, &error))
     report (conn, behaviour->name, error);
 }
 
@@ -678,7 +769,7 @@ serve_huge_chain (RdsConn            *conn,
     if (SSL_add1_chain_cert (conn->ssl, leaf) != 1)
       break;
 
-  if (!serve_after_selection (conn, confirm.selected_protocol, &error))
+  if (!serve_after_selection (conn, confirm.selected_protocol, behaviour->param, &error))
     report (conn, behaviour->name, error);
 }
 
@@ -838,11 +929,28 @@ static const RdsBehaviour behaviours[] = {
     serve_policy, POLICY_TLS_ONLY },
   { "rdp-only",
     "Standard RDP Security only: any offer with SSL/HYBRID gets failure 2 "
-    "(SSL_NOT_ALLOWED_BY_SERVER); PROTOCOL_RDP alone gets RDP selected",
+    "(SSL_NOT_ALLOWED_BY_SERVER); PROTOCOL_RDP alone gets RDP selected, then "
+    "the MCS Connect Response: Client Compatible, 128-bit RC4, a proprietary certificate",
     serve_policy, POLICY_RDP_ONLY },
+  { "rdp-low",
+    "like rdp-only, with encryption level Low",
+    serve_policy, POLICY_RDP_AT (RD_ENCRYPTION_LEVEL_LOW) },
+  { "rdp-high",
+    "like rdp-only, with encryption level High",
+    serve_policy, POLICY_RDP_AT (RD_ENCRYPTION_LEVEL_HIGH) },
+  { "rdp-fips",
+    "like rdp-only, with encryption level FIPS",
+    serve_policy, POLICY_RDP_AT (RD_ENCRYPTION_LEVEL_FIPS) },
+  { "rdp-none",
+    "like rdp-only, with encryption level None (no encryption, no certificate)",
+    serve_policy, POLICY_RDP_AT (RD_ENCRYPTION_LEVEL_NONE) },
+  { "rdp-xrdp-low",
+    "like rdp-only at encryption level Low, choosing 40-bit RC4 whatever is "
+    "offered, as xrdp does",
+    serve_policy, POLICY_RDP_AT (RD_ENCRYPTION_LEVEL_LOW) | PARAM_XRDP_METHOD },
   { "legacy",
     "a bare 11-byte Connection Confirm without rdpNegData, whatever was asked "
-    "(Windows 2000/XP/2003)",
+    "(Windows 2000/XP/2003), then an MCS Connect Response as RDP 5.x",
     serve_legacy, 0 },
   { "silent",
     "accepts TCP and never answers; holds the socket until the client closes or 60 s",
