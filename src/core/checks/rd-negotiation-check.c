@@ -13,6 +13,12 @@
  * connection the server put in TLS mode is handed on, so that the tls check
  * can try its versions without connecting again.
  *
+ * When Standard RDP Security is accepted, the same connection goes on to the
+ * MCS Connect Initial with every encryption method offered: the one Connect
+ * Response tells the encryption level and method, the server's RDP version and
+ * its certificate type, what nmap's rdp-enum-encryption needs four more
+ * connections for (rdp-facts.md §1.4, §2).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "rd-negotiation-check"
@@ -22,6 +28,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rd-dns-check.h"
+#include "rd-mcs.h"
 #include "rd-negotiation-check.h"
 #include "rd-net.h"
 #include "rd-rdp-connection.h"
@@ -75,6 +82,28 @@ static const char * const outcome_names[] = {
 #define SLOW_FACTOR 5.0
 #define SLOW_FLOOR_MS 200.0
 
+/* An MCS Connect Response with an X.509 chain is a few kilobytes; a TPKT is
+ * at most 64 KiB. */
+#define MAX_CONNECT_RESPONSE_LENGTH G_MAXUINT16
+
+/* What became of the MCS Connect Initial sent after Standard RDP Security was
+ * accepted: recorded, never a failure of the negotiation. */
+typedef enum
+{
+  MCS_NOT_TRIED,
+  MCS_ANSWERED,
+  MCS_REFUSED,     /* a Connect Response whose result is not rt-successful */
+  MCS_CLOSED,
+  MCS_RESET,
+  MCS_TIMEOUT,
+  MCS_INVALID,
+  MCS_CANCELLED,
+} McsOutcome;
+
+static const char * const mcs_outcome_names[] = {
+  "not-tried", "answered", "refused", "closed", "reset", "timeout", "invalid", "cancelled",
+};
+
 typedef struct
 {
   const Offer     *offer;
@@ -90,7 +119,90 @@ typedef struct
   double           ms;
   gboolean         connected;    /* this probe opened a connection of its own */
   double           connect_ms;   /* and the TCP handshake took this long */
+  /* the MCS exchange after an accepted "rdp" offer */
+  McsOutcome           mcs_outcome;
+  RdMcsConnectResponse mcs;
+  char                *mcs_error;
+  double               mcs_ms;
 } Probe;
+
+static gboolean probe_accepted (const Probe *probe);
+
+static McsOutcome
+mcs_outcome_for_error (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return MCS_CANCELLED;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return MCS_TIMEOUT;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+    return MCS_RESET;
+  return MCS_INVALID;
+}
+
+/* On the connection that accepted Standard RDP Security: the Connect
+ * Initial, and the Connect Response read before the probe's deadline. */
+static void
+probe_security_settings (Probe *probe)
+{
+  GSocket *socket = rd_rdp_connection_get_socket (probe->connection);
+  g_autofree guint8 *buffer = g_malloc (MAX_CONNECT_RESPONSE_LENGTH);
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(GError) error = NULL;
+  RdMcsConnectInitial initial;
+  gint64 started = g_get_monotonic_time ();
+  gssize pdu_length = 0;
+  gsize have = 0;
+
+  rd_mcs_connect_initial_init_probe (&initial, RD_PROTOCOL_RDP);
+  request = rd_mcs_encode_connect_initial (&initial);
+  rd_mcs_connect_initial_clear (&initial);
+
+  if (!rd_net_write_all (socket, g_bytes_get_data (request, NULL), g_bytes_get_size (request),
+                         probe->deadline, probe->cancellable, &error))
+    goto failed;
+
+  while (pdu_length == 0 || have < (gsize) pdu_length)
+    {
+      gssize n = rd_net_read_some (socket, buffer + have,
+                                   (pdu_length > 0 ? (gsize) pdu_length : MAX_CONNECT_RESPONSE_LENGTH) - have,
+                                   probe->deadline, probe->cancellable, &error);
+
+      if (n < 0)
+        goto failed;
+      if (n == 0)
+        {
+          probe->mcs_outcome = MCS_CLOSED;
+          probe->mcs_error = g_strdup (have == 0 ? "the server closed the connection instead of answering the MCS Connect Initial"
+                                                 : "the server closed the connection in the middle of its MCS Connect Response");
+          goto done;
+        }
+      have += (gsize) n;
+      if (pdu_length == 0)
+        {
+          pdu_length = rd_tpkt_get_pdu_length (buffer, have, MAX_CONNECT_RESPONSE_LENGTH, &error);
+          if (pdu_length < 0)
+            goto failed;
+          if (pdu_length > 0 && have > (gsize) pdu_length)
+            have = (gsize) pdu_length;  /* what follows is not ours to read */
+        }
+    }
+
+  if (!rd_mcs_decode_connect_response (buffer, have, &probe->mcs, &error))
+    goto failed;
+  probe->mcs_outcome = probe->mcs.result == RD_MCS_RESULT_SUCCESSFUL && probe->mcs.has_user_data
+                         ? MCS_ANSWERED : MCS_REFUSED;
+  if (probe->mcs_outcome == MCS_REFUSED)
+    probe->mcs_error = g_strdup_printf ("the server refused the MCS connection (result %u)", probe->mcs.result);
+  goto done;
+
+failed:
+  probe->mcs_outcome = mcs_outcome_for_error (error);
+  probe->mcs_error = g_strdup (error->message);
+done:
+  probe->mcs_ms = (double) (g_get_monotonic_time () - started) / 1000.0;
+}
 
 static gpointer
 probe_thread (gpointer data)
@@ -127,6 +239,10 @@ probe_thread (gpointer data)
       probe->outcome = probe->confirm.kind == RD_X224_CONFIRM_RESPONSE ? OUTCOME_SELECTED
                        : probe->confirm.kind == RD_X224_CONFIRM_FAILURE ? OUTCOME_FAILURE
                        : OUTCOME_LEGACY;
+      probe->ms = (double) (g_get_monotonic_time () - started) / 1000.0;
+      if (probe->offer->tests == RD_PROTOCOL_RDP && probe_accepted (probe))
+        probe_security_settings (probe);
+      return NULL;
     }
   else
     {
@@ -181,6 +297,186 @@ protocol_for_people (const char *key)
   if (g_str_equal (key, "rdstls"))
     return _("RDSTLS");
   return _("Microsoft Entra ID sign-in");
+}
+
+static void
+set_name_or_int (JsonObject *object,
+                 const char *member,
+                 const char *name,
+                 guint32     value)
+{
+  if (name != NULL)
+    json_object_set_string_member (object, member, name);
+  else
+    json_object_set_int_member (object, member, value);
+}
+
+/* Which of the four methods the server would use. Per MS-RDPBCGR 5.3.6 each
+ * level allows a set of methods, and per 5.3.2.1 a server at Low or Client
+ * Compatible picks the highest the client offers. When the one method it
+ * picked from all four is the one the level says, the level tells the rest;
+ * when not (xrdp picks 40-bit at Low and Client Compatible), only the method
+ * it picked is known. */
+static const char *
+infer_methods (const RdMcsConnectResponse *mcs,
+               JsonObject                 *methods)
+{
+  static const struct { const char *key; guint32 method; } all[] = {
+    { "40bit", RD_ENCRYPTION_METHOD_40BIT },
+    { "56bit", RD_ENCRYPTION_METHOD_56BIT },
+    { "128bit", RD_ENCRYPTION_METHOD_128BIT },
+    { "fips", RD_ENCRYPTION_METHOD_FIPS },
+  };
+  guint32 expected;
+  gboolean by_level = rd_encryption_level_to_string (mcs->encryption_level) != NULL &&
+                      rd_encryption_level_expected_method (mcs->encryption_level, RD_ENCRYPTION_METHODS_ALL,
+                                                           &expected) &&
+                      expected == mcs->encryption_method;
+  guint32 allowed = rd_encryption_level_allowed_methods (mcs->encryption_level);
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      if (by_level)
+        json_object_set_boolean_member (methods, all[i].key, (allowed & all[i].method) != 0);
+      else if (mcs->encryption_method == all[i].method)
+        json_object_set_boolean_member (methods, all[i].key, TRUE);
+      else
+        json_object_set_null_member (methods, all[i].key);
+    }
+  return by_level ? "encryption_level" : "encryption_method";
+}
+
+/* "rdp_security": what the MCS Connect Response said about Standard RDP
+ * Security, or why there is none. */
+static JsonObject *
+security_to_json (const Probe *probe)
+{
+  const RdMcsConnectResponse *mcs = &probe->mcs;
+  JsonObject *object = json_object_new ();
+  JsonObject *methods = json_object_new ();
+  gboolean answered = probe->mcs_outcome == MCS_ANSWERED;
+
+  json_object_set_string_member (object, "outcome", mcs_outcome_names[probe->mcs_outcome]);
+  if (answered)
+    {
+      g_autofree char *version = g_strdup_printf ("0x%08x", mcs->version);
+      const char *certificate = mcs->server_cert_length == 0 ? NULL
+                                : mcs->cert_version == RD_CERT_CHAIN_VERSION_1 ? "proprietary"
+                                : mcs->cert_version == RD_CERT_CHAIN_VERSION_2 ? "x509"
+                                : "unknown";
+
+      set_name_or_int (object, "encryption_level",
+                       rd_encryption_level_to_string (mcs->encryption_level), mcs->encryption_level);
+      set_name_or_int (object, "encryption_method",
+                       rd_encryption_method_to_string (mcs->encryption_method), mcs->encryption_method);
+      json_object_set_string_member (object, "methods_inferred_from", infer_methods (mcs, methods));
+      json_object_set_object_member (object, "methods", methods);
+      json_object_set_string_member (object, "server_version", version);
+      if (rd_rdp_version_to_string (mcs->version) != NULL)
+        json_object_set_string_member (object, "server_version_name", rd_rdp_version_to_string (mcs->version));
+      else
+        json_object_set_null_member (object, "server_version_name");
+      if (mcs->has_client_requested_protocols)
+        json_object_set_int_member (object, "client_requested_protocols", mcs->client_requested_protocols);
+      else
+        json_object_set_null_member (object, "client_requested_protocols");
+      if (mcs->has_early_capability_flags)
+        json_object_set_int_member (object, "early_capability_flags", mcs->early_capability_flags);
+      else
+        json_object_set_null_member (object, "early_capability_flags");
+      if (certificate != NULL)
+        json_object_set_string_member (object, "certificate", certificate);
+      else
+        json_object_set_null_member (object, "certificate");
+      json_object_set_int_member (object, "server_random_length", mcs->server_random_length);
+      json_object_set_int_member (object, "certificate_length", mcs->server_cert_length);
+      if (mcs->has_network)
+        json_object_set_int_member (object, "mcs_channel_id", mcs->mcs_channel_id);
+      else
+        json_object_set_null_member (object, "mcs_channel_id");
+    }
+  else
+    {
+      json_object_unref (methods);
+      json_object_set_null_member (object, "encryption_level");
+      json_object_set_null_member (object, "encryption_method");
+      json_object_set_null_member (object, "methods_inferred_from");
+      json_object_set_null_member (object, "methods");
+      json_object_set_null_member (object, "server_version");
+      json_object_set_null_member (object, "server_version_name");
+      json_object_set_null_member (object, "certificate");
+    }
+  if (probe->mcs_error != NULL)
+    json_object_set_string_member (object, "error", probe->mcs_error);
+  else
+    json_object_set_null_member (object, "error");
+  json_object_set_double_member (object, "ms", probe->mcs_ms);
+  return object;
+}
+
+static const char *
+level_for_people (guint32 level)
+{
+  switch (level)
+    {
+    case RD_ENCRYPTION_LEVEL_NONE:
+      return C_("encryption level", "None");
+    case RD_ENCRYPTION_LEVEL_LOW:
+      return C_("encryption level", "Low");
+    case RD_ENCRYPTION_LEVEL_CLIENT_COMPATIBLE:
+      return C_("encryption level", "Client Compatible");
+    case RD_ENCRYPTION_LEVEL_HIGH:
+      return C_("encryption level", "High");
+    case RD_ENCRYPTION_LEVEL_FIPS:
+      return C_("encryption level", "FIPS Compliant");
+    default:
+      return NULL;
+    }
+}
+
+static const char *
+method_for_people (guint32 method)
+{
+  switch (method)
+    {
+    case RD_ENCRYPTION_METHOD_NONE:
+      return _("no encryption");
+    case RD_ENCRYPTION_METHOD_40BIT:
+      return _("40-bit RC4");
+    case RD_ENCRYPTION_METHOD_56BIT:
+      return _("56-bit RC4");
+    case RD_ENCRYPTION_METHOD_128BIT:
+      return _("128-bit RC4");
+    case RD_ENCRYPTION_METHOD_FIPS:
+      return _("FIPS 140-1 (Triple DES)");
+    default:
+      return NULL;
+    }
+}
+
+/* The summary, with Standard RDP Security's settings when the server gave them */
+static char *
+add_security_for_people (char       *summary,
+                         McsOutcome  outcome,
+                         guint32     encryption_level,
+                         guint32     encryption_method)
+{
+  const char *level, *method;
+  char *longer;
+
+  if (outcome != MCS_ANSWERED)
+    return summary;
+  level = level_for_people (encryption_level);
+  method = method_for_people (encryption_method);
+  if (level == NULL || method == NULL)
+    return summary;
+
+  /* Translators: the first %s is what the server accepts ("Accepts TLS and
+   * Standard RDP Security"), the second the encryption level as Windows names it
+   * ("High"), the third the encryption method ("128-bit RC4") */
+  longer = g_strdup_printf (_("%s; Standard RDP Security: encryption level %s, %s"), summary, level, method);
+  g_free (summary);
+  return longer;
 }
 
 static JsonObject *
@@ -330,6 +626,8 @@ rd_negotiation_check_run (RdCheck        *check,
   const char *first_error = NULL;
   gboolean legacy = FALSE;
   guint8 flag_bits = 0;
+  McsOutcome rdp_outcome;
+  guint32 rdp_level, rdp_method;
   RdCheckStatus status;
   char *summary;
 
@@ -435,6 +733,10 @@ rd_negotiation_check_run (RdCheck        *check,
   if (first_error != NULL)
     json_object_set_string_member (evidence, "error", first_error);
   json_object_set_array_member (evidence, "offers", details);
+  if (probes[0].mcs_outcome != MCS_NOT_TRIED)
+    json_object_set_object_member (evidence, "rdp_security", security_to_json (&probes[0]));
+  else
+    json_object_set_null_member (evidence, "rdp_security");
 
   if (handed_on != NULL)
     {
@@ -448,10 +750,15 @@ rd_negotiation_check_run (RdCheck        *check,
   if (g_list_model_get_n_items (G_LIST_MODEL (spares)) > 0)
     rd_check_context_put_artifact (context, RD_ARTIFACT_SPARE_TLS_CONNECTIONS,
                                    G_OBJECT (g_steal_pointer (&spares)));
+  rdp_outcome = probes[0].mcs_outcome;
+  rdp_level = probes[0].mcs.encryption_level;
+  rdp_method = probes[0].mcs.encryption_method;
   for (guint i = 0; i < G_N_ELEMENTS (offers); i++)
     {
       g_clear_object (&probes[i].connection);
       g_free (probes[i].error);
+      g_free (probes[i].mcs_error);
+      rd_mcs_connect_response_clear (&probes[i].mcs);
     }
 
   if (g_cancellable_is_cancelled (cancellable))
@@ -488,6 +795,7 @@ rd_negotiation_check_run (RdCheck        *check,
         status = RD_CHECK_STATUS_WARN;
       summary = legacy ? g_strdup (_("Old server: it only knows Standard RDP Security"))
                        : g_strdup_printf (_("Accepts %s"), list);
+      summary = add_security_for_people (summary, rdp_outcome, rdp_level, rdp_method);
     }
 
   /* the answers are in the evidence; an unsteady path is what to say first */
