@@ -119,6 +119,35 @@ for p in ("rdp", "ssl", "hybrid", "rdstls", "hybrid_ex"):
     elif said == "Unknown":
         check(answer == "cc-bare", "%s Unknown in nmap: a bare Connection Confirm" % p, answer)
 
+# --- nmap rdp-enum-encryption: Standard RDP Security ------------------------------
+# nmap opens one connection per method, each offering that method alone, and
+# prints SUCCESS for the ones the server picked; we send one Connect Initial
+# offering all four on the "rdp" offer's own connection. Every level, method
+# and version nmap prints must be in our evidence.
+sec = neg.get("rdp_security") or {}
+NMAP_LEVEL = {"None": "none", "Low": "low", "Client Compatible": "client-compatible",
+              "High": "high", "FIPS Compliant": "fips"}
+NMAP_METHOD = {"rc4_40": "40bit", "rc4_56": "56bit", "rc4_128": "128bit", "fips": "fips"}
+NMAP_VERSION = {"RDP 4.0 server": "RDP 4.0", "RDP 5.x, 6.x, 7.x, or 8.x server": "RDP 5.0 to 8.1"}
+if nm.get("nmap.rdp_encryption_level"):
+    said = nm["nmap.rdp_encryption_level"]
+    check(sec.get("encryption_level") == NMAP_LEVEL.get(said),
+          "encryption level %s: nmap and we agree" % said, "rdp_security=%r" % sec)
+for key, method in NMAP_METHOD.items():
+    if nm.get("nmap." + key) == "SUCCESS":
+        check((sec.get("methods") or {}).get(method) is True,
+              "%s works: nmap (a connection of its own) and we (the same one answer) agree" % method,
+              "rdp_security=%r" % sec)
+if nm.get("nmap.rdp_protocol_version"):
+    said = nm["nmap.rdp_protocol_version"]
+    want = NMAP_VERSION.get(said) or re.sub(r" server$", "", said)
+    check(sec.get("server_version_name") == want, "RDP protocol version %s: nmap and we agree" % said,
+          "rdp_security=%r" % sec)
+if sec.get("methods_inferred_from") == "encryption_method":
+    note("the server picked %s at encryption level %s from all four methods, not the highest one as "
+         "MS-RDPBCGR 5.3.2.1 says: only that method is known (nmap prints SUCCESS for it alone too)"
+         % (sec.get("encryption_method"), sec.get("encryption_level")))
+
 # --- nmap rdp-ntlm-info: NTLM host info --------------------------------------------
 ntlm = cssp.get("ntlm") or {}
 if nm.get("nmap.ntlm.nb_computer"):
@@ -250,7 +279,7 @@ print("causes", [c.get("id") for c in d.get("causes", [])])' "$WORK/$_pl.cli.out
 
 # --- xrdp -----------------------------------------------------------------------------
 if xrdp_usable && xrdp_make_certs; then
-  for cfg in rdp tls negotiate tls-expired tls-weak tls10 tls-nokey tls-badkey; do
+  for cfg in rdp rdp-low rdp-medium rdp-fips tls negotiate tls-expired tls-weak tls10 tls-nokey tls-badkey; do
     n=xp_$(echo "$cfg" | tr -- - _)
     if xrdp_start "$n" "$cfg"; then
       eval "port=\$${n}_PORT"
@@ -265,10 +294,11 @@ else
 fi
 
 # --- the scripted server ------------------------------------------------------------------
-# rdp-only and legacy are left out: nmap's cipher probe waits for MCS answers
-# the scripted server never sends (about 22 s and 27 s).
+# rdp-only and legacy answer nmap's cipher probes with MCS Connect Responses
+# (Client Compatible: the method offered alone, FIPS alone gets the
+# connection closed, as MS-RDPBCGR 5.3.2.1 says).
 if [ -x "$RD_TEST_SERVER" ]; then
-  for b in windows tls-only nla-enforced failure-3 failure-6; do
+  for b in windows tls-only nla-enforced failure-3 failure-6 rdp-only legacy; do
     n=ts_$(echo "$b" | tr -- - _)
     if start_server "$n" --behaviour "$b" --computer-name srv01.corp.example --clock-offset 600; then
       eval "port=\$${n}_PORT pid=\$${n}_PID"

@@ -36,6 +36,15 @@ tls-only              |                          | -                       | [c 
 tls-only              | --client-security rdp    | tls-required            |
 rdp-only              |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["failure_codes"]["ssl"] == "SSL_NOT_ALLOWED_BY_SERVER"
 legacy                |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["legacy"] is True
+rdp-only              |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["rdp_security"]["methods"] == {"40bit": True, "56bit": True, "128bit": True, "fips": False}
+rdp-only              |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["rdp_security"]["server_version_name"] == "RDP 10.7"
+legacy                |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["rdp_security"]["server_version_name"] == "RDP 5.0 to 8.1"
+rdp-low               |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["rdp_security"]["encryption_level"] == "low"
+rdp-high              |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["rdp_security"]["methods"] == {"40bit": False, "56bit": False, "128bit": True, "fips": False}
+rdp-fips              |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["rdp_security"]["encryption_method"] == "fips"
+rdp-none              |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["rdp_security"]["certificate"] is None
+rdp-xrdp-low          |                          | rdp-security-only       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["rdp_security"]["methods_inferred_from"] == "encryption_method"
+windows               |                          | -                       | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["rdp_security"] is None
 silent                |                          | service-unresponsive    | [c for c in d["checks"] if c["id"]=="negotiation"][0]["evidence"]["closed_at"] == "x224"
 close-at-x224         |                          | service-unresponsive    |
 reset-at-x224         |                          | service-unresponsive    |

@@ -153,11 +153,49 @@ negotiation || ev("negotiation")["protocols"]["rdstls"] is False || RDSTLS not a
 tls || status("tls") == "skipped" || TLS check skipped: no offer got TLS
 tls || not evo("tls").get("certificate") || no certificate
 negotiation || top == "rdp-security-only" || top cause rdp-security-only
+negotiation || ev("negotiation")["rdp_security"]["encryption_level"] == "high" || crypt_level=high: encryption level High, from the MCS Connect Response on the "rdp" offer's connection
+negotiation || ev("negotiation")["rdp_security"]["encryption_method"] == "128bit" || 128-bit RC4 selected
+negotiation || ev("negotiation")["rdp_security"]["methods"] == {"40bit": False, "56bit": False, "128bit": True, "fips": False} and ev("negotiation")["rdp_security"]["methods_inferred_from"] == "encryption_level" || High allows 128-bit only (MS-RDPBCGR 5.3.6)
+negotiation || ev("negotiation")["rdp_security"]["server_version"] == "0x00080004" and ev("negotiation")["rdp_security"]["server_version_name"] == "RDP 5.0 to 8.1" || server version 0x00080004
+negotiation || ev("negotiation")["rdp_security"]["certificate"] == "proprietary" and ev("negotiation")["rdp_security"]["server_random_length"] == 32 || a proprietary certificate and a 32-byte server random
+negotiation || ev("negotiation")["connections"] == 5 || no connection more for it: still 5 of the offers' own
 EOF
   } >"$WORK/expect"
   expect_json "$WORK/rdp.out" rdp <"$WORK/expect"
   done_config rdp
 fi
+
+# --- security_layer=rdp with crypt_level low / medium / fips -----------------------
+# xrdp answers with its crypt_level's method whatever the client offers: 40-bit
+# at low and medium (Client Compatible), although MS-RDPBCGR 5.3.2.1 has a
+# server at those levels pick the client's highest (128-bit when all four are
+# offered). The one answer then proves only the method it picked, and the
+# evidence says so (methods_inferred_from "encryption_method") instead of
+# claiming 56 and 128-bit from the level.
+# config | level | method | inferred from | methods
+crypt_cases=(
+  'rdp-low|low|40bit|encryption_method|{"40bit": True, "56bit": None, "128bit": None, "fips": None}'
+  'rdp-medium|client-compatible|40bit|encryption_method|{"40bit": True, "56bit": None, "128bit": None, "fips": None}'
+  'rdp-fips|fips|fips|encryption_level|{"40bit": False, "56bit": False, "128bit": False, "fips": True}'
+)
+for case in "${crypt_cases[@]}"; do
+  IFS='|' read -r cfg level method inferred methods <<<"$case"
+  if run_config "$cfg" "$M_RDP"; then
+    cat >"$WORK/expect" <<EOF
+negotiation || ev("negotiation")["protocols"]["rdp"] is True || RDP accepted
+negotiation || ev("negotiation")["rdp_security"]["encryption_level"] == "$level" || encryption level $level
+negotiation || ev("negotiation")["rdp_security"]["encryption_method"] == "$method" || method $method
+negotiation || ev("negotiation")["rdp_security"]["methods_inferred_from"] == "$inferred" || methods inferred from the $inferred
+negotiation || ev("negotiation")["rdp_security"]["methods"] == $methods || methods $methods
+negotiation || ev("negotiation")["rdp_security"]["server_version_name"] == "RDP 5.0 to 8.1" || server version RDP 5.0 to 8.1
+negotiation || ev("negotiation")["rdp_security"]["certificate"] == "proprietary" || a proprietary certificate
+negotiation || ev("negotiation")["rdp_security"]["error"] is None || no error
+negotiation || ev("negotiation")["connections"] == 5 || still 5 connections
+EOF
+    expect_json "$WORK/$cfg.out" "$cfg" <"$WORK/expect"
+    done_config "$cfg"
+  fi
+done
 
 # --- security_layer=tls, valid certificate ---------------------------------------
 if run_config tls "$M_TLS"; then

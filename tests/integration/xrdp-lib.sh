@@ -22,6 +22,7 @@
 #
 # CONFIG is one of:
 #   rdp              security_layer=rdp (Standard RDP Security only), crypt_level=high
+#   rdp-low, rdp-medium, rdp-fips   the same with crypt_level=low / medium / fips
 #   tls              security_layer=tls, valid certificate, TLS 1.2 and 1.3
 #   negotiate        security_layer=negotiate, valid certificate, TLS 1.2 and 1.3
 #   tls-expired      tls with a certificate whose notAfter has passed
@@ -325,6 +326,9 @@ xrdp_config_settings () {
   _modern="ssl_protocols=TLSv1.2, TLSv1.3"
   case $1 in
     rdp)             echo "security_layer=rdp|crypt_level=high|certificate=$_c/valid.crt|key_file=$_c/valid.key|$_modern" ;;
+    rdp-low)         echo "security_layer=rdp|crypt_level=low|certificate=$_c/valid.crt|key_file=$_c/valid.key|$_modern" ;;
+    rdp-medium)      echo "security_layer=rdp|crypt_level=medium|certificate=$_c/valid.crt|key_file=$_c/valid.key|$_modern" ;;
+    rdp-fips)        echo "security_layer=rdp|crypt_level=fips|certificate=$_c/valid.crt|key_file=$_c/valid.key|$_modern" ;;
     tls)             echo "security_layer=tls|certificate=$_c/valid.crt|key_file=$_c/valid.key|$_modern" ;;
     negotiate)       echo "security_layer=negotiate|crypt_level=high|certificate=$_c/valid.crt|key_file=$_c/valid.key|$_modern" ;;
     tls-expired)     echo "security_layer=tls|certificate=$_c/expired.crt|key_file=$_c/expired.key|$_modern" ;;
@@ -339,7 +343,7 @@ xrdp_config_settings () {
   esac
 }
 
-XRDP_CONFIGS="rdp tls negotiate tls-expired tls-wrongname tls-weak tls-chain tls10 tls-nokey tls-badkey negotiate-nokey"
+XRDP_CONFIGS="rdp rdp-low rdp-medium rdp-fips tls negotiate tls-expired tls-wrongname tls-weak tls-chain tls10 tls-nokey tls-badkey negotiate-nokey"
 
 # xrdp_start NAME CONFIG
 xrdp_start () {
