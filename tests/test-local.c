@@ -493,6 +493,67 @@ test_cache_forget (void)
 
 /* ---- the local check itself ---------------------------------------------------- */
 
+static gpointer
+run_local_check_thread (gpointer data)
+{
+  g_autoptr(RdTarget) target = rd_target_parse ("192.0.2.10", RD_DEFAULT_RDP_PORT, NULL);
+  g_autoptr(RdCheckContext) context = rd_check_context_new (target, g_get_monotonic_time () + 5 * G_USEC_PER_SEC,
+                                                            NULL, NULL);
+  g_autoptr(RdCheck) check = rd_local_check_new ();
+
+  return rd_check_run (check, context, NULL);
+}
+
+/* Many hosts checked at once share one look at this machine: the clients'
+ * --version runs once, not once per host; a later run looks again. */
+static void
+test_machine_state_shared (void)
+{
+  g_autofree char *bin = g_dir_make_tmp ("rd-local-XXXXXX", NULL);
+  g_autofree char *client = g_build_filename (bin, "xfreerdp", NULL);
+  g_autofree char *log = g_build_filename (bin, "runs", NULL);
+  g_autofree char *script = g_strdup_printf ("#!/bin/sh\necho run >> '%s'\necho 'FreeRDP version 2.11.2'\n", log);
+  g_autofree char *old_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *new_path = g_strdup_printf ("%s:%s", bin, old_path);
+  g_autofree char *runs = NULL;
+  RdCheckResult *results[4] = { NULL, };
+  GThread *threads[3];
+
+  g_assert_true (g_file_set_contents (client, script, -1, NULL));
+  g_assert_cmpint (g_chmod (client, 0755), ==, 0);
+  g_setenv ("PATH", new_path, TRUE);
+  rd_local_check_forget_machine_state ();  /* an earlier test looked */
+
+  /* three hosts at once, as a fleet run starts them */
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("local", run_local_check_thread, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    results[i] = g_thread_join (threads[i]);
+  g_assert_true (g_file_get_contents (log, &runs, NULL, NULL));
+  g_assert_cmpstr (runs, ==, "run\n");
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      JsonArray *clients = json_object_get_array_member (rd_check_result_get_evidence (results[i]), "clients");
+
+      g_assert_cmpuint (json_array_get_length (clients), >=, 1);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (clients, 0), "version"), ==, "2.11.2");
+    }
+
+  /* once the look is old, the next host looks again */
+  g_usleep (2100 * G_TIME_SPAN_MILLISECOND);
+  results[3] = run_local_check_thread (NULL);
+  g_clear_pointer (&runs, g_free);
+  g_assert_true (g_file_get_contents (log, &runs, NULL, NULL));
+  g_assert_cmpstr (runs, ==, "run\nrun\n");
+
+  g_setenv ("PATH", old_path, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    g_object_unref (results[i]);
+  g_unlink (client);
+  g_unlink (log);
+  g_rmdir (bin);
+}
+
 static void
 test_local_check_runs (void)
 {
@@ -774,5 +835,6 @@ main (int   argc,
   g_test_add_func ("/Engine/Local/rules/vpn", test_rule_vpn);
   g_test_add_func ("/Engine/Local/rules/proxy", test_rule_proxy);
   g_test_add_func ("/Engine/Local/rules/clock", test_rule_clock);
+  g_test_add_func ("/Engine/Local/machine-state-shared", test_machine_state_shared);
   return g_test_run ();
 }

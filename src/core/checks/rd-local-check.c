@@ -840,6 +840,141 @@ summarize (JsonArray  *vpn_interfaces,
   return g_strdup_printf (_("This computer: %s"), joined);
 }
 
+/* What this machine looks like does not depend on the host being checked.
+ * One look serves every host checked within MACHINE_STATE_TTL_US: a fleet run
+ * would otherwise start every RDP client's --version and open a system-bus
+ * connection for each host on the list. The wizard's "check again" comes
+ * later than that, and looks afresh. */
+#define MACHINE_STATE_TTL_US (2 * G_USEC_PER_SEC)
+
+static const char * const machine_members[] = {
+  "vpn_interfaces", "networkmanager", "time_sync", "routes", "routes_truncated", "clients",
+};
+
+static GMutex machine_lock;
+static GCond machine_changed;
+static JsonObject *machine_state;     /* the last complete look, or NULL */
+static gint64 machine_state_taken_us;
+static gboolean machine_looking;      /* a check is looking right now */
+
+static JsonObject *
+look_at_machine (GMainContext *main_context,
+                 gint64        deadline,
+                 GCancellable *cancellable)
+{
+  JsonObject *machine = json_object_new ();
+  g_autoptr(GDBusConnection) bus = NULL;
+  JsonObject *networkmanager;
+  JsonArray *clients;
+  gboolean truncated;
+  gint64 bus_deadline;
+
+  json_object_set_array_member (machine, "vpn_interfaces", rd_local_check_scan_vpn_interfaces ("/sys/class/net"));
+
+  bus_deadline = MIN (deadline, g_get_monotonic_time () + BUS_BUDGET_US);
+  bus = open_system_bus (main_context, bus_deadline, cancellable);
+  networkmanager = bus != NULL ? list_networkmanager_vpns (bus, bus_deadline, cancellable) : NULL;
+  if (networkmanager != NULL)
+    json_object_set_object_member (machine, "networkmanager", networkmanager);
+  else
+    json_object_set_null_member (machine, "networkmanager");
+  json_object_set_object_member (machine, "time_sync", check_time_sync (bus, bus_deadline, cancellable));
+  if (bus != NULL)
+    g_dbus_connection_close (bus, NULL, NULL, NULL);
+
+  json_object_set_array_member (machine, "routes", read_routes (&truncated));
+  json_object_set_boolean_member (machine, "routes_truncated", truncated);
+
+  clients = json_array_new ();
+  find_binaries (clients, main_context, MIN (deadline, g_get_monotonic_time () + CLIENTS_BUDGET_US), cancellable);
+  find_flatpaks (clients);
+  json_object_set_array_member (machine, "clients", clients);
+  return machine;
+}
+
+static void
+wake_machine_waiters (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  g_mutex_lock (&machine_lock);
+  g_cond_broadcast (&machine_changed);
+  g_mutex_unlock (&machine_lock);
+}
+
+/**
+ * rd_local_check_forget_machine_state:
+ *
+ * Makes the next local check look at this machine afresh, for callers that
+ * know it changed since the last look.
+ */
+void
+rd_local_check_forget_machine_state (void)
+{
+  g_mutex_lock (&machine_lock);
+  g_clear_pointer (&machine_state, json_object_unref);
+  g_mutex_unlock (&machine_lock);
+}
+
+/* Called with machine_lock held: a fresh look, if there is one, goes into @evidence. */
+static gboolean
+copy_fresh_machine_state (JsonObject *evidence)
+{
+  if (machine_state == NULL || g_get_monotonic_time () - machine_state_taken_us >= MACHINE_STATE_TTL_US)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (machine_members); i++)
+    json_object_set_member (evidence, machine_members[i],
+                            json_node_copy (json_object_get_member (machine_state, machine_members[i])));
+  return TRUE;
+}
+
+/* Puts this machine's state into @evidence: a recent look, the one another
+ * check is taking right now, or a new one. */
+static void
+add_machine_state (JsonObject   *evidence,
+                   GMainContext *main_context,
+                   gint64        deadline,
+                   GCancellable *cancellable)
+{
+  g_autoptr(JsonObject) machine = NULL;
+  gulong handler = 0;
+  gboolean copied, share;
+
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_machine_waiters), NULL, NULL);
+  g_mutex_lock (&machine_lock);
+  while (machine_looking && !g_cancellable_is_cancelled (cancellable) && g_get_monotonic_time () < deadline)
+    g_cond_wait_until (&machine_changed, &machine_lock, deadline);
+  copied = copy_fresh_machine_state (evidence);
+  /* only one check looks at a time; one that waited in vain looks for itself */
+  share = !copied && !machine_looking;
+  if (share)
+    machine_looking = TRUE;
+  g_mutex_unlock (&machine_lock);
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+  if (copied)
+    return;
+
+  machine = look_at_machine (main_context, deadline, cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (machine_members); i++)
+    json_object_set_member (evidence, machine_members[i],
+                            json_node_copy (json_object_get_member (machine, machine_members[i])));
+  if (!share)
+    return;
+
+  g_mutex_lock (&machine_lock);
+  machine_looking = FALSE;
+  /* a look cut short by a cancellation is not one to share */
+  if (!g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_pointer (&machine_state, json_object_unref);
+      machine_state = g_steal_pointer (&machine);
+      machine_state_taken_us = g_get_monotonic_time ();
+    }
+  g_cond_broadcast (&machine_changed);
+  g_mutex_unlock (&machine_lock);
+}
+
 static RdCheckResult *
 rd_local_check_run (RdCheck        *check,
                     RdCheckContext *context,
@@ -849,14 +984,12 @@ rd_local_check_run (RdCheck        *check,
   GVariant *gateway_option = rd_check_context_get_option (context, RD_OPTION_GATEWAY);
   gint64 deadline = rd_check_context_get_deadline (context) - RESERVE_US;
   g_autoptr(GMainContext) main_context = g_main_context_new ();
-  g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(RdTarget) gateway = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   JsonObject *evidence = json_object_new ();
-  JsonArray *vpn_interfaces, *routes, *clients, *cached;
-  JsonObject *networkmanager, *proxies, *time_sync;
-  gboolean truncated, notable;
-  gint64 bus_deadline;
+  JsonArray *cached;
+  JsonObject *proxies;
+  gboolean notable;
   char *summary;
 
   if (gateway_option != NULL && g_variant_is_of_type (gateway_option, G_VARIANT_TYPE_STRING))
@@ -864,32 +997,11 @@ rd_local_check_run (RdCheck        *check,
 
   g_main_context_push_thread_default (main_context);
 
-  vpn_interfaces = rd_local_check_scan_vpn_interfaces ("/sys/class/net");
-  json_object_set_array_member (evidence, "vpn_interfaces", vpn_interfaces);
+  add_machine_state (evidence, main_context, deadline, cancellable);
 
-  bus_deadline = MIN (deadline, g_get_monotonic_time () + BUS_BUDGET_US);
-  bus = open_system_bus (main_context, bus_deadline, cancellable);
-  networkmanager = bus != NULL ? list_networkmanager_vpns (bus, bus_deadline, cancellable) : NULL;
-  if (networkmanager != NULL)
-    json_object_set_object_member (evidence, "networkmanager", networkmanager);
-  else
-    json_object_set_null_member (evidence, "networkmanager");
-  time_sync = check_time_sync (bus, bus_deadline, cancellable);
-  json_object_set_object_member (evidence, "time_sync", time_sync);
-  if (bus != NULL)
-    g_dbus_connection_close (bus, NULL, NULL, NULL);
-
+  /* what depends on the host */
   proxies = describe_proxies (target, gateway);
   json_object_set_object_member (evidence, "proxy", proxies);
-
-  routes = read_routes (&truncated);
-  json_object_set_array_member (evidence, "routes", routes);
-  json_object_set_boolean_member (evidence, "routes_truncated", truncated);
-
-  clients = json_array_new ();
-  find_binaries (clients, main_context, MIN (deadline, g_get_monotonic_time () + CLIENTS_BUDGET_US), cancellable);
-  find_flatpaks (clients);
-  json_object_set_array_member (evidence, "clients", clients);
 
   cached = json_array_new ();
   add_cached_certificates (cached, "target", target, now);
@@ -897,7 +1009,6 @@ rd_local_check_run (RdCheck        *check,
     add_cached_certificates (cached, "gateway", gateway, now);
   json_object_set_array_member (evidence, "cached_certificates", cached);
 
-  g_clear_object (&bus);
   while (g_main_context_iteration (main_context, FALSE))
     ;
   g_main_context_pop_thread_default (main_context);
@@ -905,7 +1016,11 @@ rd_local_check_run (RdCheck        *check,
   if (g_cancellable_is_cancelled (cancellable))
     return rd_check_result_new_take ("local", RD_CHECK_STATUS_ERROR, g_strdup (_("Cancelled")), evidence);
 
-  summary = summarize (vpn_interfaces, networkmanager, proxies, clients, cached, time_sync, &notable);
+  summary = summarize (json_object_get_array_member (evidence, "vpn_interfaces"),
+                       json_object_get_null_member (evidence, "networkmanager")
+                         ? NULL : json_object_get_object_member (evidence, "networkmanager"),
+                       proxies, json_object_get_array_member (evidence, "clients"), cached,
+                       json_object_get_object_member (evidence, "time_sync"), &notable);
   return rd_check_result_new_take ("local", notable ? RD_CHECK_STATUS_WARN : RD_CHECK_STATUS_PASS,
                                    summary, evidence);
 }

@@ -15,5 +15,6 @@ G_DECLARE_FINAL_TYPE (RdLocalCheck, rd_local_check, RD, LOCAL_CHECK, RdCheck)
 RdCheck   *rd_local_check_new                  (void);
 JsonArray *rd_local_check_scan_vpn_interfaces  (const char *sysfs_net);
 char      *rd_local_check_freerdp_proxy        (const char *host);
+void       rd_local_check_forget_machine_state (void);
 
 G_END_DECLS
