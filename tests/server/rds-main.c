@@ -34,7 +34,8 @@ typedef struct
 {
   RdsConfig            config;
   GMainLoop           *loop;
-  GSocketService      *service;
+  GPtrArray           *listeners;     /* GSocket, one per address */
+  GPtrArray           *accept_sources; /* GSource, one per listener */
   GCancellable        *cancellable;   /* cancelled at shutdown: ends every wait */
   GPtrArray           *script;        /* const RdsBehaviour *, one per connection, last repeats */
   const RdsBehaviour  *then;          /* what SIGUSR1 switches to */
@@ -93,13 +94,10 @@ pick_behaviour (RdsServer *server)
   return g_ptr_array_index (server->script, index);
 }
 
-static gboolean
-incoming_cb (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source_object,
-             gpointer           user_data)
+static void
+serve (RdsServer         *server,
+       GSocketConnection *connection)
 {
-  RdsServer *server = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   ConnJob *job;
@@ -125,8 +123,55 @@ incoming_cb (GSocketService    *service,
       g_object_unref (job->conn.connection);
       g_free (job);
     }
+}
 
-  return TRUE;
+/* Each listener has a source of its own for as long as the server runs:
+ * GSocketService makes a source for every listener on every accept, which
+ * with a thousand addresses costs more than serving the connection. */
+static gboolean
+accept_ready_cb (GSocket      *listener,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  RdsServer *server = user_data;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, &error);
+      g_autoptr(GSocketConnection) connection = NULL;
+
+      if (socket == NULL)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            g_message ("Cannot accept a connection: %s", error->message);
+          break;
+        }
+      connection = g_socket_connection_factory_create_connection (socket);
+      serve (server, connection);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static GSocket *
+listen_on (GSocketAddress  *address,
+           GSocketAddress **effective,
+           GError         **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
+
+  if (socket == NULL)
+    return NULL;
+  /* Many test clients connect at once; a small backlog drops some. */
+  g_socket_set_listen_backlog (socket, 256);
+  g_socket_set_blocking (socket, FALSE);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+  *effective = g_socket_get_local_address (socket, error);
+  if (*effective == NULL)
+    return NULL;
+  return g_steal_pointer (&socket);
 }
 
 static gboolean
@@ -522,10 +567,8 @@ main (int    argc,
 
   server.loop = g_main_loop_new (NULL, FALSE);
   server.cancellable = g_cancellable_new ();
-  server.service = g_socket_service_new ();
-  /* Many test clients connect at once; the default backlog of 10 drops some. */
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (server.service), 256);
-  g_signal_connect (server.service, "incoming", G_CALLBACK (incoming_cb), &server);
+  server.listeners = g_ptr_array_new_with_free_func (g_object_unref);
+  server.accept_sources = g_ptr_array_new ();
 
   if (addresses->len > 1)
     raise_fd_limit ();
@@ -539,18 +582,20 @@ main (int    argc,
       g_autoptr(GSocketAddress) effective = NULL;
       g_autofree char *address_text = g_inet_address_to_string (address);
 
-      if (!g_socket_listener_add_address (G_SOCKET_LISTENER (server.service), socket_address,
-                                          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                          NULL, &effective, &error))
+      GSocket *listener = listen_on (socket_address, &effective, &error);
+
+      if (listener == NULL)
         {
           g_printerr ("Cannot listen on %s port %u: %s\n", address_text, port, error->message);
-          g_object_unref (server.service);
+          g_ptr_array_unref (server.listeners);
+          g_ptr_array_unref (server.accept_sources);
           g_object_unref (server.cancellable);
           g_main_loop_unref (server.loop);
           config_clear (&server.config);
           g_ptr_array_unref (server.script);
           return EXIT_FAILURE;
         }
+      g_ptr_array_add (server.listeners, listener);
       port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
       g_string_append_printf (lines, "LISTENING %s %u\n", address_text, port);
     }
@@ -569,17 +614,29 @@ main (int    argc,
   g_print ("%s", lines->str);
   fflush (stdout);
 
-  g_socket_service_start (server.service);
+  for (guint i = 0; i < server.listeners->len; i++)
+    {
+      GSource *source = g_socket_create_source (g_ptr_array_index (server.listeners, i), G_IO_IN, NULL);
+
+      g_source_set_callback (source, G_SOURCE_FUNC (accept_ready_cb), &server, NULL);
+      g_source_attach (source, NULL);
+      g_ptr_array_add (server.accept_sources, source);
+    }
   g_main_loop_run (server.loop);
 
   g_debug ("Shutting down with %u connections open", server.n_active);
-  g_socket_service_stop (server.service);
-  g_socket_listener_close (G_SOCKET_LISTENER (server.service));
+  for (guint i = 0; i < server.accept_sources->len; i++)
+    {
+      g_source_destroy (g_ptr_array_index (server.accept_sources, i));
+      g_source_unref (g_ptr_array_index (server.accept_sources, i));
+    }
+  g_clear_pointer (&server.accept_sources, g_ptr_array_unref);
+  for (guint i = 0; i < server.listeners->len; i++)
+    g_socket_close (g_ptr_array_index (server.listeners, i), NULL);
+  g_clear_pointer (&server.listeners, g_ptr_array_unref);
   g_cancellable_cancel (server.cancellable);
   while (server.n_active > 0)
     g_main_context_iteration (NULL, TRUE);
-  g_clear_object (&server.service);
-  /* the cancelled accept's callback */
   while (g_main_context_iteration (NULL, FALSE))
     ;
 
