@@ -13,6 +13,7 @@
 #include "rd-check-context.h"
 #include "rd-runner.h"
 #include "rd-target.h"
+#include "rd-worker.h"
 
 /* A check gets its deadline to give a verdict. If it has not returned GRACE
  * later, its cancellable is cancelled; if it still has not returned ABANDON
@@ -290,13 +291,13 @@ node_deadline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Each check runs on a thread of its own rather than in GTask's shared pool:
- * the pool holds about ten threads, so many runs at once (fleet mode) or a
- * few checks waiting out their deadlines would queue the others behind them,
- * and a check's deadline counts from its start. A thread costs some tens of
- * microseconds; a check makes network round trips. */
-static gpointer
-check_thread (gpointer data)
+/* Each check runs on a thread of its own (rd-worker) rather than in GTask's
+ * shared pool: that pool holds about ten threads, so many runs at once (fleet
+ * mode) or a few checks waiting out their deadlines would queue the others
+ * behind them, and a check's deadline counts from its start. */
+static void
+check_thread (gpointer data,
+              gpointer unused)
 {
   g_autoptr(GTask) task = data;
   Node *node = g_task_get_task_data (task);
@@ -304,7 +305,6 @@ check_thread (gpointer data)
 
   g_task_return_pointer (task, rd_check_run (node->check, context, node->cancellable),
                          g_object_unref);
-  return NULL;
 }
 
 static void
@@ -358,7 +358,7 @@ node_start (Node *node)
   g_object_set_data_full (G_OBJECT (task), "rd-context", context,
                           (GDestroyNotify) rd_check_context_unref);
   node_arm_timer (node, run->deadline_ms + GRACE_MS, node_deadline_cb);
-  g_thread_unref (g_thread_new ("rd-check", check_thread, g_steal_pointer (&task)));
+  rd_worker_run (check_thread, g_steal_pointer (&task));
 }
 
 /* Starts every waiting check whose dependencies are done, skips those whose

@@ -34,6 +34,7 @@
 #include "rd-rdp-connection.h"
 #include "rd-target.h"
 #include "rd-tcp-check.h"
+#include "rd-worker.h"
 
 struct _RdNegotiationCheck
 {
@@ -204,8 +205,9 @@ done:
   probe->mcs_ms = (double) (g_get_monotonic_time () - started) / 1000.0;
 }
 
-static gpointer
-probe_thread (gpointer data)
+static void
+probe_thread (gpointer data,
+              gpointer unused)
 {
   Probe *probe = data;
   gint64 started = g_get_monotonic_time ();
@@ -226,7 +228,7 @@ probe_thread (gpointer data)
           probe->outcome = g_cancellable_is_cancelled (probe->cancellable) ? OUTCOME_CANCELLED : OUTCOME_NO_CONNECTION;
           probe->error = g_strdup (connected.error != NULL ? connected.error : rd_tcp_state_to_string (connected.state));
           rd_connect_outcome_clear (&connected);
-          return NULL;
+          return;
         }
       probe->connected = TRUE;
       probe->connection = rd_rdp_connection_new (connected.socket);
@@ -242,7 +244,7 @@ probe_thread (gpointer data)
       probe->ms = (double) (g_get_monotonic_time () - started) / 1000.0;
       if (probe->offer->tests == RD_PROTOCOL_RDP && probe_accepted (probe))
         probe_security_settings (probe);
-      return NULL;
+      return;
     }
   else
     {
@@ -262,7 +264,6 @@ probe_thread (gpointer data)
       g_clear_object (&probe->connection);
     }
   probe->ms = (double) (g_get_monotonic_time () - started) / 1000.0;
-  return NULL;
 }
 
 static gboolean
@@ -606,7 +607,7 @@ rd_negotiation_check_run (RdCheck        *check,
                                                                       rd_target_get_port (target));
   g_autoptr(GPtrArray) accepted = g_ptr_array_new ();
   Probe probes[G_N_ELEMENTS (offers)] = { { 0, } };
-  GThread *threads[G_N_ELEMENTS (offers)];
+  g_autoptr(RdWorkGroup) group = rd_work_group_new ();
   RdCheckResult *tcp = rd_check_context_get_result (context, "tcp");
   JsonObject *evidence = json_object_new ();
   JsonObject *protocols = json_object_new ();
@@ -653,10 +654,9 @@ rd_negotiation_check_run (RdCheck        *check,
       probes[i].socket = i == 0 && remote != NULL ? open_socket : NULL;
       probes[i].deadline = deadline - 50 * G_TIME_SPAN_MILLISECOND;
       probes[i].cancellable = cancellable;
-      threads[i] = g_thread_new ("rd-negotiation-offer", probe_thread, &probes[i]);
+      rd_work_group_run (group, probe_thread, &probes[i]);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (offers); i++)
-    g_thread_join (threads[i]);
+  rd_work_group_wait (group);
 
   for (guint i = 0; i < G_N_ELEMENTS (offers); i++)
     {

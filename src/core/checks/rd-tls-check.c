@@ -25,6 +25,7 @@
 #include "rd-rdp-connection.h"
 #include "rd-target.h"
 #include "rd-tls-check.h"
+#include "rd-worker.h"
 
 struct _RdTlsCheck
 {
@@ -59,8 +60,9 @@ typedef struct
   char            *error;
 } VersionProbe;
 
-static gpointer
-version_probe_thread (gpointer data)
+static void
+version_probe_thread (gpointer data,
+                      gpointer unused)
 {
   VersionProbe *probe = data;
   RdConnectOutcome connected;
@@ -80,7 +82,7 @@ version_probe_thread (gpointer data)
     {
       probe->error = g_strdup (connected.error != NULL ? connected.error : rd_tcp_state_to_string (connected.state));
       rd_connect_outcome_clear (&connected);
-      return NULL;
+      return;
     }
   probe->connection = rd_rdp_connection_new (connected.socket);
   rd_connect_outcome_clear (&connected);
@@ -92,7 +94,7 @@ version_probe_thread (gpointer data)
     {
       probe->error = g_strdup (error != NULL ? error->message : "the server did not select TLS");
       g_clear_object (&probe->connection);
-      return NULL;
+      return;
     }
   probe->negotiated = TRUE;
 
@@ -102,23 +104,24 @@ handshake:
     {
       probe->error = g_strdup (error->message);
       g_clear_object (&probe->connection);
-      return NULL;
+      return;
     }
   probe->accepted = TRUE;
-  return NULL;
+  return;
 }
 
 /* Starts @probe on a thread, on the next spare connection if one is left. */
-static GThread *
-start_version_probe (VersionProbe *probe,
+static void
+start_version_probe (RdWorkGroup  *group,
+                     VersionProbe *probe,
                      GListStore   *spares,
                      guint        *next_spare)
 {
   if (probe->address == NULL)
-    return NULL;
+    return;
   if (spares != NULL && *next_spare < g_list_model_get_n_items (G_LIST_MODEL (spares)))
     probe->spare = g_list_model_get_item (G_LIST_MODEL (spares), (*next_spare)++);
-  return g_thread_new ("rd-tls-version", version_probe_thread, probe);
+  rd_work_group_run (group, version_probe_thread, probe);
 }
 
 static const char *
@@ -181,7 +184,7 @@ rd_tls_check_run (RdCheck        *check,
   g_autoptr(GPtrArray) addresses = NULL;
   g_autoptr(GError) error = NULL;
   VersionProbe probes[G_N_ELEMENTS (versions)] = { { 0, } };
-  GThread *threads[G_N_ELEMENTS (versions)];
+  g_autoptr(RdWorkGroup) group = rd_work_group_new ();
   JsonObject *evidence = json_object_new ();
   JsonObject *accepted;
   gboolean default_ok, any_version = FALSE, modern = FALSE;
@@ -216,11 +219,10 @@ rd_tls_check_run (RdCheck        *check,
       probes[i].requested = requested_for (negotiation);
       probes[i].deadline = deadline;
       probes[i].cancellable = cancellable;
-      threads[i] = NULL;
     }
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
     if (versions[i].version != TLS1_3_VERSION)
-      threads[i] = start_version_probe (&probes[i], spares, &next_spare);
+      start_version_probe (group, &probes[i], spares, &next_spare);
 
   default_ok = rd_rdp_connection_start_tls (connection, RD_TLS_POLICY_DEFAULT, 0, deadline, cancellable, &error);
 
@@ -236,12 +238,10 @@ rd_tls_check_run (RdCheck        *check,
           json_array_add_string_element (from_default, versions[i].key);
         }
       else
-        threads[i] = start_version_probe (&probes[i], spares, &next_spare);
+        start_version_probe (group, &probes[i], spares, &next_spare);
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
-    if (threads[i] != NULL)
-      g_thread_join (threads[i]);
+  rd_work_group_wait (group);
 
   for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
     {
