@@ -61,6 +61,11 @@ struct _RdWindow
   RdRunner             *recheck_runner;
   GCancellable         *recheck_cancellable;
   char                 *report_from;   /* the page "Back" returns to from the report */
+
+  /* A run asked for before the window's first frame waits for it */
+  gboolean              drawn;
+  gboolean              run_waiting;
+  guint                 run_waiting_id;
 };
 
 G_DEFINE_FINAL_TYPE (RdWindow, rd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -217,6 +222,8 @@ cancel_recheck (RdWindow *self)
 static void
 cancel_run (RdWindow *self)
 {
+  self->run_waiting = FALSE;
+  g_clear_handle_id (&self->run_waiting_id, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -354,6 +361,62 @@ remember (RdWindow *self)
 }
 
 static void
+launch_run (RdWindow *self)
+{
+  self->run_waiting = FALSE;
+  g_clear_handle_id (&self->run_waiting_id, g_source_remove);
+  rd_runner_run_async (self->runner, self->target, NULL, self->cancellable,
+                       run_finished_cb, g_object_ref (self));
+}
+
+static gboolean
+run_waited_cb (gpointer user_data)
+{
+  RdWindow *self = user_data;
+
+  self->run_waiting_id = 0;
+  if (self->run_waiting)
+    launch_run (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* `rdp-doctor HOST` asks for a run before the window has drawn anything.
+ * On a small machine the checks' threads then slow the start-up itself
+ * (by about 100 ms on two cores), while the run gains little from starting
+ * first: it waits for the first frame, or half a second for a window that
+ * is not shown. */
+static void
+wait_for_first_frame (RdWindow *self)
+{
+  self->run_waiting = TRUE;
+  if (self->run_waiting_id == 0)
+    self->run_waiting_id = g_timeout_add (500, run_waited_cb, self);
+}
+
+static void
+on_after_paint_cb (RdWindow      *self,
+                   GdkFrameClock *clock)
+{
+  g_assert (RD_IS_WINDOW (self));
+
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint_cb, self);
+  self->drawn = TRUE;
+  if (self->run_waiting)
+    launch_run (self);
+}
+
+static void
+on_realize_cb (RdWindow  *self,
+               GtkWidget *widget)
+{
+  g_assert (RD_IS_WINDOW (self));
+
+  if (!self->drawn)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (on_after_paint_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
 start_run (RdWindow *self,
            RdTarget *target)
 {
@@ -391,8 +454,10 @@ start_run (RdWindow *self,
   rd_checking_page_start (self->checking_page, self->runner, self->target);
   show_page (self, "checking", FORWARD);
 
-  rd_runner_run_async (self->runner, self->target, NULL, self->cancellable,
-                       run_finished_cb, g_object_ref (self));
+  if (self->drawn)
+    launch_run (self);
+  else
+    wait_for_first_frame (self);
 }
 
 static void
@@ -1028,6 +1093,7 @@ rd_window_init (RdWindow *self)
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  g_signal_connect_swapped (self, "realize", G_CALLBACK (on_realize_cb), self);
 
   load_settings (self);
   update_actions (self);
