@@ -6,6 +6,8 @@
  *   mark name=NAME ms=T               a point on the way to the first frame
  *   first-frame ms=T rss_kb=R hwm_kb=H
  *   checking seconds=S frames=N fps=F min_fps=M worst_gap_ms=G
+ *   run-start ms=T
+ *   after-run ms=T gap_ms=G
  *
  * T is milliseconds since the process started, taken from /proc/self/stat so
  * that exec and dynamic linking count; that start is in clock ticks (10 ms
@@ -14,7 +16,11 @@
  * "checking" line sums up the frames painted while the checking page followed
  * a run: F over the whole run, M the fewest in any whole second, G the
  * longest time between two frames. The spinners never stop on that page, so
- * every frame GTK could not paint is a gap.
+ * every frame GTK could not paint is a gap. "run-start" is the first frame
+ * of the checking page, T after the run began (not for a run asked for
+ * before the window's first frame); "after-run" the next frame once the run
+ * is over (the results page, or the start page after Cancel): T after the
+ * run's end, G after the last frame of the checking page.
  *
  * RDP_DOCTOR_PROFILE=quit also quits after the first frame, for benchmarks
  * that start the wizard many times. bench/wizard.py reads these lines.
@@ -51,6 +57,11 @@ static struct
   guint     second_frames;
   guint     min_second_frames;
   gboolean  whole_second;
+
+  /* From a run's start and end to the next frame: what the page costs */
+  gboolean  began;
+  gboolean  ended;
+  gint64    ended_us;
 } profile;
 
 /* The process' start on the monotonic clock, from its start since boot */
@@ -131,6 +142,22 @@ after_paint_cb (GdkFrameClock *clock,
       print_first_frame (now);
       if (profile.quit)
         g_idle_add (quit_cb, NULL);
+    }
+
+  if (profile.began)
+    {
+      profile.began = FALSE;
+      fprintf (stderr, PREFIX "run-start ms=%.1f\n", (now - profile.busy_since_us) / 1000.0);
+      fflush (stderr);
+    }
+
+  if (profile.ended)
+    {
+      profile.ended = FALSE;
+      fprintf (stderr, PREFIX "after-run ms=%.1f gap_ms=%.1f\n",
+               (now - profile.ended_us) / 1000.0,
+               profile.last_paint_us != 0 ? (now - profile.last_paint_us) / 1000.0 : 0.0);
+      fflush (stderr);
     }
 
   if (!profile.busy)
@@ -235,6 +262,7 @@ rd_profile_busy_begin (void)
   /* A run started before the first frame (from the command line) waits
    * for it like everything else; the start-up is not a gap. */
   profile.last_paint_us = profile.painted ? profile.busy_since_us : 0;
+  profile.began = profile.painted;
   profile.worst_gap_us = 0;
   profile.frames = 0;
   profile.second_frames = 0;
@@ -256,7 +284,9 @@ rd_profile_busy_end (void)
     return;
 
   profile.busy = FALSE;
-  seconds = (g_get_monotonic_time () - profile.busy_since_us) / (double) G_USEC_PER_SEC;
+  profile.ended = TRUE;
+  profile.ended_us = g_get_monotonic_time ();
+  seconds = (profile.ended_us - profile.busy_since_us) / (double) G_USEC_PER_SEC;
   fprintf (stderr, PREFIX "checking seconds=%.2f frames=%u fps=%.1f min_fps=%u worst_gap_ms=%.1f\n",
            seconds, profile.frames, seconds > 0 ? profile.frames / seconds : 0.0,
            profile.whole_second ? profile.min_second_frames : profile.frames,
