@@ -14,11 +14,22 @@ set (src/app/rd-profile.c):
 2. The same for a peer, the smallest libadwaita window (bench/wizard-peer.c,
    compiled here with cc and pkg-config), with GTK's defaults: the figure to
    quote ratios against.
-3. One diagnosis of the scripted server (BUILD_DIR/tests/server/
-   rdp-doctor-test-server, behaviour slow-drip: every check runs to its
-   deadline) started from the command line, as `rdp-doctor 127.0.0.1:PORT`:
-   frames per second painted on the checking page while the checks run, the
-   fewest in any whole second, and the longest gap between two frames.
+3. N/3 (at least 3) cold starts of `rdp-doctor 127.0.0.1:PORT` against the
+   scripted server (BUILD_DIR/tests/server/rdp-doctor-test-server, behaviour
+   windows): the first frame while a diagnosis is due.
+4. One diagnosis in an open window, as a person starts it: the wizard on its
+   start page, then `rdp-doctor 127.0.0.1:PORT` hands it the address. The
+   server's behaviour is slow-drip (--behaviour): the checks run for seconds.
+   Frames per second painted on the checking page while they run, the fewest
+   in any whole second, the longest gap between two frames; how long after
+   the run began the checking page, and after it ended the results page, was
+   first drawn (results_gap_ms: since the checking page's last frame).
+
+Fields: first_frame_ms, rss_mb, first_frame_with_target_ms ({median, max,
+min, runs}), checking_fps, checking_min_fps, worst_frame_gap_ms,
+checking_seconds, checking_behaviour, checking_page_ms, results_page_ms,
+results_gap_ms, peer ({what, first_frame_ms, rss_mb}), ratio_to_peer
+({first_frame, rss}: medians), runs_ms, warm_up_ms, env.
 
 Prints one JSON object on stdout; progress goes to stderr. Only loopback is
 used. Python 3 standard library only.
@@ -101,6 +112,12 @@ def summarise(values, digits=1):
     }
 
 
+def optional(events, event, key):
+    """A figure from a profile line, or None (JSON null) if it never came."""
+    value = events.get(event, {}).get(key)
+    return round(value, 1) if value is not None else None
+
+
 def cold_starts(argv, env, runs, label):
     # One start first that is not counted: it fills the fresh shader and
     # font caches, which a user's second start finds full.
@@ -145,26 +162,42 @@ def screenshot(path, delay):
     log(f"screenshot of the checking page: {path}")
 
 
+def wait_for(err, proc, event, seconds):
+    """The profile's `event` line once rdp-doctor has printed it, else None."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        err.seek(0)
+        found = parse_profile(err.read()).get(event)
+        if found is not None or proc.poll() is not None:
+            return found
+        time.sleep(0.05)
+    return None
+
+
 def checking(app, env, build, behaviour, shot):
-    """One diagnosis from the command line, to the end of its checks."""
+    """A diagnosis the way a person starts one in an open window: the wizard
+    is started on its start page, then `rdp-doctor ADDRESS` hands it the
+    address (GApplication passes the command line to the running wizard).
+    So the frames counted are the checking page's own, not the start-up's."""
     server, address = start_server(build, behaviour)
     try:
         with tempfile.TemporaryFile(mode="w+") as err:
-            proc = subprocess.Popen([app, address], env=dict(env, RDP_DOCTOR_PROFILE="1"),
+            proc = subprocess.Popen([app], env=dict(env, RDP_DOCTOR_PROFILE="1"),
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                                     text=True)
             try:
+                if wait_for(err, proc, "first-frame", 30) is None:
+                    raise RuntimeError("rdp-doctor drew no first frame")
+                time.sleep(0.5)
+                subprocess.run([app, address], env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               timeout=30, check=True)
                 if shot:
                     screenshot(shot, 2.5)
-                deadline = time.monotonic() + 120
-                while time.monotonic() < deadline:
-                    err.seek(0)
-                    result = parse_profile(err.read()).get("checking")
-                    if result is not None:
-                        break
-                    if proc.poll() is not None:
-                        break
-                    time.sleep(0.2)
+                # The results page's first frame; a wizard too old to say
+                # ends with the checking line.
+                if wait_for(err, proc, "after-run", 120) is None:
+                    wait_for(err, proc, "checking", 1)
             finally:
                 proc.send_signal(signal.SIGTERM)
                 try:
@@ -172,15 +205,34 @@ def checking(app, env, build, behaviour, shot):
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
-            if result is None:
-                err.seek(0)
-                raise RuntimeError("rdp-doctor printed no checking line:\n" + err.read()[-2000:])
+            err.seek(0)
+            text = err.read()
     finally:
         server.terminate()
         server.wait()
-    log(f"checking {address} ({behaviour}): {result['seconds']:.1f} s, {result['fps']:.1f} fps, "
-        f"worst gap {result['worst_gap_ms']:.1f} ms")
-    return result
+    events = parse_profile(text)
+    if "checking" not in events:
+        raise RuntimeError("rdp-doctor did not finish the diagnosis:\n" + text[-2000:])
+    run = events["checking"]
+    log(f"checking {address} ({behaviour}): {run['seconds']:.1f} s, {run['fps']:.1f} fps, "
+        f"worst gap {run['worst_gap_ms']:.1f} ms; checking page after "
+        f"{events.get('run-start', {}).get('ms', -1):.1f} ms, results after "
+        f"{events.get('after-run', {}).get('ms', -1):.1f} ms")
+    return events
+
+
+def start_with_target(app, env, build, behaviour, runs):
+    """`rdp-doctor ADDRESS` from cold: the first frame while a diagnosis is due."""
+    server, address = start_server(build, behaviour)
+    try:
+        ms = []
+        for i in range(runs):
+            ms.append(cold_start([app, address], env)["ms"])
+            log(f"rdp-doctor {address} start {i + 1}/{runs}: {ms[-1]:.1f} ms")
+    finally:
+        server.terminate()
+        server.wait()
+    return ms
 
 
 def inner(args):
@@ -200,16 +252,22 @@ def inner(args):
 
         wizard = cold_starts([app], env, args.runs, "rdp-doctor")
         peer_runs = cold_starts([peer], env, args.runs, "peer")
-        run = checking(app, env, build, args.behaviour, args.screenshot)
+        with_target = start_with_target(app, env, build, "windows", max(3, args.runs // 3))
+        events = checking(app, env, build, args.behaviour, args.screenshot)
+        run = events["checking"]
 
     result = {
         "first_frame_ms": wizard["first_frame_ms"],
         "rss_mb": wizard["rss_mb"],
+        "first_frame_with_target_ms": summarise(with_target),
         "checking_fps": round(run["fps"], 1),
         "checking_min_fps": int(run["min_fps"]),
         "worst_frame_gap_ms": round(run["worst_gap_ms"], 1),
         "checking_seconds": round(run["seconds"], 2),
         "checking_behaviour": args.behaviour,
+        "checking_page_ms": optional(events, "run-start", "ms"),
+        "results_page_ms": optional(events, "after-run", "ms"),
+        "results_gap_ms": optional(events, "after-run", "gap_ms"),
         "peer": {
             "what": "smallest AdwApplicationWindow (bench/wizard-peer.c), GTK defaults",
             "first_frame_ms": peer_runs["first_frame_ms"],
