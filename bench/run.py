@@ -305,11 +305,24 @@ def counters_read():
     return out
 
 
-def run_tool(argv, timeout, env):
+def process_cpu_s(pid):
+    """CPU time (user + system) a running process has used so far, its
+    threads included, in clock ticks' resolution; None if it is not ours."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_tool(argv, timeout, env, server_pid=None):
     """Runs argv to its end: wall time, CPU time and peak RSS of its process
-    tree (wait4), connections opened (the nft set), exit status, output."""
+    tree (wait4), connections opened (the nft set), exit status, output, and
+    the CPU time the scripted server spent meanwhile."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         counters_reset()
+        server_before = process_cpu_s(server_pid) if server_pid else None
         done = threading.Event()
         t0 = time.monotonic()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
@@ -326,11 +339,14 @@ def run_tool(argv, timeout, env):
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         c = counters_read()
+        server_after = process_cpu_s(server_pid) if server_pid else None
         out.seek(0)
         err.seek(0)
         return dict(wall_s=wall, cpu_s=ru.ru_utime + ru.ru_stime, rss_kb=ru.ru_maxrss,
                     conns=c.get("conns", 0), syns=c.get("syns", 0), other_syns=c.get("other_syns", 0),
                     rc=proc.returncode, timed_out=wall >= timeout,
+                    server_cpu_s=(server_after - server_before
+                                  if server_before is not None and server_after is not None else None),
                     stdout=out.read().decode("utf-8", "replace"),
                     stderr=err.read().decode("utf-8", "replace"))
 
@@ -341,6 +357,7 @@ class Server:
     def __init__(self, build, workdir, scn):
         self.proc = None
         self.skip = None
+        self.pid = None          # the scripted server's, for its CPU time
         self.log = open(os.path.join(workdir, "server-%s.log" % scn["id"]), "w")
         if scn.get("xrdp"):
             self.start_xrdp(scn["xrdp"])
@@ -377,6 +394,7 @@ class Server:
         argv = [os.path.join(build, "tests", "server", "rdp-doctor-test-server"),
                 "--port", str(PORT)] + args
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.log)
+        self.pid = self.proc.pid
         if len(self.wait_lines(n, 60)) != n:
             raise RuntimeError("the scripted server did not start: %s" % shlex.join(argv))
 
@@ -498,21 +516,21 @@ def inner(args):
             # except where a round is all waiting.
             if not scn.get("fleet") and not scn.get("drop"):
                 for tool in tools:
-                    run_tool(tool_argv(tool, cli, scn, targets, args.jobs), timeout, env)
+                    run_tool(tool_argv(tool, cli, scn, targets, args.jobs), timeout, env, server.pid)
             for rep in range(reps):
                 # Interleaved, and rotated each round, so that noise hits all alike.
                 order = tools[rep % len(tools):] + tools[:rep % len(tools)]
                 for tool in order:
                     if len(res["tools"][tool]["runs"]) >= tool_reps[tool]:
                         continue
-                    r = run_tool(tool_argv(tool, cli, scn, targets, args.jobs), timeout, env)
+                    r = run_tool(tool_argv(tool, cli, scn, targets, args.jobs), timeout, env, server.pid)
                     ok, said = CHECKERS[tool](scn, r["stdout"], r["rc"], r["wall_s"])
                     if r["timed_out"]:
                         ok, said = False, "killed after %d s" % timeout
                     if tool == "nmap" and "threw an error" in r["stdout"] + r["stderr"]:
                         said += " (a script threw an error)"
                     run = {k: r[k] for k in ("wall_s", "cpu_s", "rss_kb", "conns", "syns",
-                                             "other_syns", "rc")}
+                                             "other_syns", "rc", "server_cpu_s")}
                     run.update(ok=ok, said=said)
                     res["tools"][tool]["runs"].append(run)
                     log("   [%d/%d] %-10s %9.1f ms  cpu %7.1f ms  %6.1f MB  %5d conns  exit %d  %s  %s"
@@ -662,6 +680,8 @@ def tool_stats(t):
                 wall=med(runs, "wall_s"), wall_min=min(r["wall_s"] for r in runs),
                 wall_max=max(r["wall_s"] for r in runs),
                 cpu=med(runs, "cpu_s"), rss=med(runs, "rss_kb"),
+                server_cpu=(statistics.median(r["server_cpu_s"] for r in runs)
+                            if all(r.get("server_cpu_s") is not None for r in runs) else None),
                 conns=med(runs, "conns"), syns=med(runs, "syns"),
                 other=max(r["other_syns"] for r in runs),
                 rcs=sorted(set(r["rc"] for r in runs)))
@@ -805,14 +825,15 @@ def write_report(path, raw, facts, wizard, command, opts):
             w("Skipped: %s." % s["skipped"])
             continue
         fleet = d.get("fleet")
-        w("| tool | wall (min–max) | %sCPU | peak RSS | connections | exit | reported what it should |"
-          % ("hosts/s | " if fleet else ""))
-        w("|---|---|---|---|---|---|---|" + ("---|" if fleet else ""))
+        w("| tool | wall (min–max) | %sCPU | peak RSS | connections | exit | reported what it should |%s"
+          % ("hosts/s | " if fleet else "", " server CPU |" if fleet else ""))
+        w("|---|---|---|---|---|---|---|" + ("---|---|" if fleet else ""))
         for tool, t in s["tools"].items():
             x = tool_stats(t)
             name = TOOL_NAMES[tool]
             if x is None:
-                w("| %s | pending |%s %s |" % (name, " – |" * (5 if fleet else 4), t.get("pending", "no runs")))
+                w("| %s | pending |%s %s |%s" % (name, " – |" * (5 if fleet else 4), t.get("pending", "no runs"),
+                                                 " – |" if fleet else ""))
                 continue
             conns = fmt_count(x["conns"])
             if x["syns"] > x["conns"]:
@@ -820,13 +841,18 @@ def write_report(path, raw, facts, wizard, command, opts):
             if x["other"]:
                 conns += ", +%d SYNs to other ports" % x["other"]
             runs = "%d run%s" % (x["n"], "" if x["n"] == 1 else "s")
-            w("| %s | %s | %s%s | %.1f MB | %s | %s | %d/%d: %s |"
+            w("| %s | %s | %s%s | %.1f MB | %s | %s | %d/%d: %s |%s"
               % (name, fmt_range(x),
                  ("%.1f | " % (fleet / x["wall"])) if fleet else "",
                  fmt_ms(x["cpu"]), x["rss"] / 1024, conns, ",".join(map(str, x["rcs"])),
-                 x["ok"], x["n"], x["said"]))
+                 x["ok"], x["n"], x["said"],
+                 (" %s |" % fmt_ms(x["server_cpu"])) if fleet else ""))
             if t.get("capped"):
                 s.setdefault("notes", []).append("nmap ran %s on this fleet (capped; the others %d)." % (runs, s["reps"]))
+        if fleet:
+            s.setdefault("notes", []).append(
+                "Server CPU: what the scripted server spent while that tool ran (10 ms resolution), "
+                "to tell a slow tool from a saturated fixture on this %d-CPU machine." % os.cpu_count())
         for note in s.get("notes", []):
             w("")
             w(note)
