@@ -589,8 +589,9 @@ def machine_facts(build):
     facts["commit"] = sh(["git", "-C", TOP, "rev-parse", "--short", "HEAD"])
     facts["commit_subject"] = sh(["git", "-C", TOP, "log", "-1", "--format=%s"])
     dirty = sh(["git", "-C", TOP, "status", "--porcelain", "--untracked-files=all", "--",
-                "src", "tests/server", "meson.build", "meson_options.txt", "data"], strip=False)
-    facts["dirty"] = [l[3:] for l in dirty.splitlines() if l.strip()]
+                "src", "tests/server", "meson.build", "meson_options.txt", "data", "ui", "bench"],
+               strip=False)
+    facts["dirty"] = [l[3:] for l in dirty.splitlines() if l.strip() and not l.endswith("RESULTS.md")]
     try:
         opts = json.loads(sh(["meson", "introspect", "--buildoptions", build]) or "[]")
         facts["build"] = {o["name"]: o["value"] for o in opts if o["name"] in ("buildtype", "werror", "optimization", "debug")}
@@ -724,7 +725,8 @@ def write_report(path, raw, facts, wizard, command, opts):
       "Connections are counted by nftables there: the distinct connections (conntrack entries) "
       "whose SYN went to the port, so a retransmitted SYN is not counted twice." % PORT)
     w("")
-    w("Commands (the target is `127.0.0.1:%d`; fleets read the same list of addresses, one per line):" % PORT)
+    w("Commands (the target is `127.0.0.1:%d`; fleets read the same list of addresses, one per line%s):"
+      % (PORT, "" if not raw.get("jobs") else "; ours with `--jobs %d`" % raw["jobs"]))
     w("")
     seen = set()
     for s in raw["scenarios"]:
