@@ -13,7 +13,8 @@ set (src/app/rd-profile.c):
    (warm_up_ms): it fills the private, empty caches (Mesa's shaders, fonts).
 2. The same for a peer, the smallest libadwaita window (bench/wizard-peer.c,
    compiled here with cc and pkg-config), with GTK's defaults: the figure to
-   quote ratios against.
+   quote ratios against; and again with GTK's cairo renderer and GL off
+   (peer_cairo), which is how the wizard draws where there is no GPU.
 3. N/3 (at least 3) cold starts of `rdp-doctor 127.0.0.1:PORT` against the
    scripted server (BUILD_DIR/tests/server/rdp-doctor-test-server, behaviour
    windows): the first frame while a diagnosis is due.
@@ -28,8 +29,9 @@ set (src/app/rd-profile.c):
 Fields: first_frame_ms, rss_mb, first_frame_with_target_ms ({median, max,
 min, runs}), checking_fps, checking_min_fps, worst_frame_gap_ms,
 checking_seconds, checking_behaviour, checking_page_ms, results_page_ms,
-results_gap_ms, peer ({what, first_frame_ms, rss_mb}), ratio_to_peer
-({first_frame, rss}: medians), runs_ms, warm_up_ms, env.
+results_gap_ms, peer and peer_cairo ({what, first_frame_ms, rss_mb}),
+ratio_to_peer and ratio_to_peer_cairo ({first_frame, rss}: medians), runs_ms,
+warm_up_ms, env.
 
 Prints one JSON object on stdout; progress goes to stderr. Only loopback is
 used. Python 3 standard library only.
@@ -86,7 +88,7 @@ def session_env(tmp):
         "LC_ALL": "C.UTF-8",
         "LANGUAGE": "",
     })
-    for name in ("RDP_DOCTOR_PROFILE", "G_MESSAGES_DEBUG", "GSK_RENDERER", "GDK_DEBUG"):
+    for name in ("RDP_DOCTOR_PROFILE", "G_MESSAGES_DEBUG", "GSK_RENDERER", "GDK_DEBUG", "GDK_DISABLE"):
         env.pop(name, None)
     return env
 
@@ -252,6 +254,10 @@ def inner(args):
 
         wizard = cold_starts([app], env, args.runs, "rdp-doctor")
         peer_runs = cold_starts([peer], env, args.runs, "peer")
+        # The renderer the wizard picks for itself without a GPU, for a
+        # like-for-like ratio (its own choice is in src/app/rd-application.c).
+        peer_cairo = cold_starts([peer], dict(env, GSK_RENDERER="cairo", GDK_DEBUG="gl-disable,vulkan-disable"),
+                                 args.runs, "peer (cairo)")
         with_target = start_with_target(app, env, build, "windows", max(3, args.runs // 3))
         events = checking(app, env, build, args.behaviour, args.screenshot)
         run = events["checking"]
@@ -276,6 +282,15 @@ def inner(args):
         "ratio_to_peer": {
             "first_frame": round(wizard["first_frame_ms"]["median"] / peer_runs["first_frame_ms"]["median"], 2),
             "rss": round(wizard["rss_mb"]["median"] / peer_runs["rss_mb"]["median"], 2),
+        },
+        "peer_cairo": {
+            "what": "the same window with GTK's cairo renderer and GL off, as the wizard draws without a GPU",
+            "first_frame_ms": peer_cairo["first_frame_ms"],
+            "rss_mb": peer_cairo["rss_mb"],
+        },
+        "ratio_to_peer_cairo": {
+            "first_frame": round(wizard["first_frame_ms"]["median"] / peer_cairo["first_frame_ms"]["median"], 2),
+            "rss": round(wizard["rss_mb"]["median"] / peer_cairo["rss_mb"]["median"], 2),
         },
         "runs_ms": [round(v, 1) for v in wizard["all_ms"]],
         "warm_up_ms": round(wizard["warm_up_ms"], 1),
