@@ -328,8 +328,14 @@ def main():
         argv += ["--env", setting]
     argv.append(os.path.abspath(args.build_dir))
     env = dict(os.environ, **{INNER: "1"})
-    sys.exit(subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24",
-                             "dbus-run-session", "--"] + argv, env=env, check=False).returncode)
+    # The session's daemons (the accessibility registry) talk on stdout too:
+    # only the JSON object goes there, the rest to stderr.
+    proc = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24",
+                           "dbus-run-session", "--"] + argv, env=env, check=False,
+                          stdout=subprocess.PIPE, text=True)
+    for line in proc.stdout.splitlines():
+        print(line, file=sys.stdout if line.startswith("{") else sys.stderr)
+    sys.exit(proc.returncode)
 
 
 if __name__ == "__main__":
