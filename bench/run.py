@@ -215,6 +215,8 @@ def check_nmap(scn, text, rc, wall):
                  ("Native RDP", "SSL", "CredSSP (NLA)", "CredSSP with Early User Auth", "RDSTLS"))
     said = "%s; layers: %s; NTLM: %s" % (h["state"], ", ".join(got) or "none",
                                          h["ntlm"].get("NetBIOS_Computer_Name", "none"))
+    if h["error"]:
+        said += " (rdp-enum-encryption: ERROR %s)" % h["error"]
     sid = scn["id"]
     if sid in ("healthy", "nla"):
         ok = (h["state"] == "open" and layers.get("CredSSP (NLA)") == "SUCCESS"
@@ -865,7 +867,8 @@ def write_report(path, raw, facts, wizard, command, opts):
                  x["ok"], x["n"], x["said"],
                  (" %s |" % fmt_ms(x["server_cpu"])) if fleet else ""))
             if t.get("capped"):
-                s.setdefault("notes", []).append("nmap ran %s on this fleet (capped; the others %d)." % (runs, s["reps"]))
+                s.setdefault("notes", []).append("nmap with its defaults ran %s on this fleet (capped: it takes "
+                                                 "minutes; the others %d)." % (runs, s["reps"]))
         if fleet:
             s.setdefault("notes", []).append(
                 "Server CPU: what the scripted server spent while that tool ran (10 ms resolution), "
