@@ -63,6 +63,10 @@ SCENARIOS = [
          what="xrdp (Debian package), `security_layer=negotiate`, TLS 1.2/1.3, no NLA "
               "(configuration `negotiate` of tests/integration/xrdp-lib.sh)",
          xrdp="negotiate", tools=["ours", "nmap", "sslscan"]),
+    dict(id="xrdp-tls", title="Real xrdp, TLS only",
+         what="xrdp, `security_layer=tls`, TLS 1.2/1.3 (configuration `tls` of "
+              "tests/integration/xrdp-lib.sh); sslscan's view is the same as on the one above",
+         xrdp="tls", tools=["ours", "nmap"]),
     dict(id="filtered", title="Filtered port",
          what="scripted server behind an nft rule that drops every SYN to the port",
          server=["-b", "windows"], drop=True, tools=["ours", "nmap"]),
@@ -149,10 +153,10 @@ def check_ours(scn, text, rc, wall):
     if sid == "tls10":
         ok = causes[:1] == ["legacy-tls"] and versions == only("1.0")
         return ok, said + ("; TLS 1.0 only" if ok else "")
-    if sid == "xrdp":
-        ok = (not causes and protocols.get("rdp") is True and protocols.get("ssl") is True
+    if sid in ("xrdp", "xrdp-tls"):
+        ok = (not causes and protocols.get("rdp") is (sid == "xrdp") and protocols.get("ssl") is True
               and protocols.get("hybrid") is False)
-        return ok, said + ("; RDP and TLS, no NLA" if ok else "")
+        return ok, said + (("; RDP and TLS, no NLA" if sid == "xrdp" else "; TLS only") if ok else "")
     if sid == "filtered":
         ok = causes[:1] == ["port-filtered"]
         return ok, said
@@ -198,7 +202,7 @@ def parse_nmap(text):
                 m = re.match(r"^(\w+): (.*)$", body)
                 if m:
                     h["ntlm"][m.group(1)] = m.group(2)
-        m = re.search(r"rdp-enum-encryption:\s*\n\|_?\s*ERROR: (.*)", block)
+        m = re.search(r"rdp-enum-encryption:[ \t]*(?:\n\|_?\s*)?ERROR: (.*)", block)
         if m:
             h["error"] = m.group(1)
         hosts[host] = h
@@ -225,11 +229,12 @@ def check_nmap(scn, text, rc, wall):
         return ok, said
     if sid == "tls10":
         return False, said + " (no TLS version check: cannot see TLS 1.0-only)"
-    if sid == "xrdp":
-        # This xrdp offers Standard RDP Security and TLS only (tests/integration/test-peers.sh)
+    if sid in ("xrdp", "xrdp-tls"):
+        # These xrdp offer Standard RDP Security (negotiate only) and TLS (tests/integration/test-peers.sh)
         wrong = [k for k in ("CredSSP (NLA)", "CredSSP with Early User Auth", "RDSTLS")
-                 if layers.get(k) == "SUCCESS"]
-        ok = layers.get("Native RDP") == "SUCCESS" and layers.get("SSL") == "SUCCESS" and not wrong
+                 + (("Native RDP",) if sid == "xrdp-tls" else ()) if layers.get(k) == "SUCCESS"]
+        ok = (layers.get("Native RDP") == ("SUCCESS" if sid == "xrdp" else None)
+              and layers.get("SSL") == "SUCCESS" and not wrong and not h["error"])
         if wrong:
             said += " (wrong: this xrdp offers none of %s)" % ", ".join(wrong)
         return ok, said
