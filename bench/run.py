@@ -366,11 +366,12 @@ def run_tool(argv, timeout, env, server_pid=None):
 class Server:
     """The scripted server, or xrdp through tests/integration/xrdp-lib.sh."""
 
-    def __init__(self, build, workdir, scn):
+    def __init__(self, build, logdir, scn):
         self.proc = None
         self.skip = None
         self.pid = None          # the scripted server's, for its CPU time
-        self.log = open(os.path.join(workdir, "server-%s.log" % scn["id"]), "w")
+        self.log_path = os.path.join(logdir, "server-%s.log" % scn["id"])
+        self.log = open(self.log_path, "w")
         if scn.get("xrdp"):
             self.start_xrdp(scn["xrdp"])
         elif scn.get("fleet"):
@@ -408,7 +409,8 @@ class Server:
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.log)
         self.pid = self.proc.pid
         if len(self.wait_lines(n, 60)) != n:
-            raise RuntimeError("the scripted server did not start: %s" % shlex.join(argv))
+            self.stop()
+            raise RuntimeError("the scripted server did not start (see %s): %s" % (self.log_path, shlex.join(argv)))
 
     def start_xrdp(self, config):
         # xrdp-lib.sh picks a free port for each instance; in this namespace it is 3389.
@@ -417,14 +419,14 @@ class Server:
             bench_port=$2
             _xrdp_free_port () { echo "$bench_port"; }
             xrdp_usable || { echo "SKIP $XRDP_SKIP_REASON"; exit 0; }
-            xrdp_start bench "$3" >&2 || { echo "SKIP xrdp did not start (see the server log)"; exit 0; }
+            xrdp_start bench "$3" >&2 || { echo "SKIP xrdp did not start (see $4)"; exit 0; }
             echo "LISTENING 127.0.0.1 $bench_PORT"
             read -r _ || true
         '''
-        self.proc = subprocess.Popen(["bash", "-c", helper, "bench-xrdp", TOP, str(PORT), config],
+        self.proc = subprocess.Popen(["bash", "-c", helper, "bench-xrdp", TOP, str(PORT), config, self.log_path],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log)
         if len(self.wait_lines(1, 60)) != 1 and self.skip is None:
-            self.skip = "xrdp did not start (see the server log)"
+            self.skip = "xrdp did not start (see %s)" % self.log_path
 
     def stop(self):
         if self.proc is not None:
@@ -475,6 +477,9 @@ def inner(args):
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     nft("-f", "-", stdin=NFT_RULES)
     workdir = tempfile.mkdtemp(prefix="rd-bench-")
+    logdir = os.path.join(os.path.dirname(os.path.abspath(args.raw)), "logs")
+    shutil.rmtree(logdir, ignore_errors=True)
+    os.makedirs(logdir)
     cli = os.path.join(args.build, "src", "cli", "rdp-doctor-cli")
     env = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
     env.pop("G_MESSAGES_DEBUG", None)
@@ -502,7 +507,7 @@ def inner(args):
 
         log("== %s: %s" % (scn["id"], scn["what"]))
         try:
-            server = Server(args.build, workdir, scn)
+            server = Server(args.build, logdir, scn)
         except RuntimeError as e:
             res["skipped"] = str(e)
             log("   skipped: %s" % e)
@@ -522,8 +527,8 @@ def inner(args):
                 res["tools"]["ours-fleet"]["pending"] = "rdp-doctor-cli has no --targets yet"
                 tools.remove("ours-fleet")
             tool_reps = {t: reps for t in tools}
-            if scn.get("fleet") == 1000 and "nmap-fleet" in tool_reps:
-                tool_reps["nmap-fleet"] = min(reps, args.nmap_1000_reps)
+            if "nmap-fleet" in tool_reps and args.nmap_fleet_reps < reps:
+                tool_reps["nmap-fleet"] = args.nmap_fleet_reps
                 res["tools"]["nmap-fleet"]["capped"] = tool_reps["nmap-fleet"]
             timeout = 1800 if scn.get("fleet") else 120
 
@@ -728,14 +733,19 @@ def write_report(path, raw, facts, wizard, command, opts):
     w("- Machine: %s CPUs (%s), %s GB, Linux %s, Debian %s; load average %.2f at the start, %.2f at the end"
       % (facts["nproc"], facts["cpu"] or "?", facts["mem_gb"], facts["kernel"], facts["debian"],
          facts["loadavg_start"][0], facts["loadavg_end"][0]))
+    busy = max(facts["loadavg_start"][0], facts["loadavg_end"][0])
+    if busy > facts["nproc"]:
+        w("- **The machine was busy** (a load average of %.1f on %d CPUs): the absolute figures are "
+          "pessimistic, the throughput of fleets above all, as it is bound by CPU; the ratios, "
+          "measured side by side, hold better." % (busy, facts["nproc"]))
     w("- Peers and servers: %s; %s; %s; this machine's %s"
       % (facts["nmap"], facts["sslscan"], facts["xrdp"], facts["openssl"]))
     w("- Repetitions: %d per single-host scenario (filtered port: %d), %d per fleet%s; every figure "
       "is the median. Within a repetition the tools run one after the other, in an order rotated "
       "each time, after one discarded round (single hosts, except the filtered port)."
       % (opts.reps, opts.filtered_reps, opts.fleet_reps,
-         " (nmap on 1000 hosts: %d, it takes minutes)" % min(opts.fleet_reps, opts.nmap_1000_reps)
-         if "fleet-1000" in by_id else ""))
+         " (nmap with its defaults: %d, as it takes minutes)" % opts.nmap_fleet_reps
+         if opts.nmap_fleet_reps < opts.fleet_reps and any(scn_def[i].get("fleet") for i in by_id) else ""))
     w("- Everything runs in a network namespace made for the run (loopback only), on port %d. "
       "Connections are counted by nftables there: the distinct connections (conntrack entries) "
       "whose SYN went to the port, so a retransmitted SYN is not counted twice." % PORT)
@@ -872,8 +882,8 @@ def write_report(path, raw, facts, wizard, command, opts):
                  x["ok"], x["n"], x["said"],
                  (" %s |" % fmt_ms(x["server_cpu"])) if fleet else ""))
             if t.get("capped"):
-                s.setdefault("notes", []).append("nmap with its defaults ran %s on this fleet (capped: it takes "
-                                                 "minutes; the others %d)." % (runs, s["reps"]))
+                s.setdefault("notes", []).append("nmap with its defaults ran %s on this fleet (capped, "
+                                                 "as it is slow; the others %d)." % (runs, s["reps"]))
         if fleet:
             s.setdefault("notes", []).append(
                 "Server CPU: what the scripted server spent while that tool ran (10 ms resolution), "
@@ -924,8 +934,9 @@ def main():
     ap.add_argument("--filtered-reps", type=int, default=5,
                     help="repetitions for the filtered port, where every run waits out its deadline (default 5)")
     ap.add_argument("--fleet-reps", type=int, default=3, help="repetitions per fleet (default 3)")
-    ap.add_argument("--nmap-1000-reps", type=int, default=1,
-                    help="cap on nmap's repetitions on the fleet of 1000, about 3.5 minutes each (default 1)")
+    ap.add_argument("--nmap-fleet-reps", type=int, default=1,
+                    help="cap on the repetitions of nmap with its defaults on a fleet: half a minute "
+                         "for 200 hosts, 2.5 for 1000 (default 1)")
     ap.add_argument("--jobs", type=int, default=None, help="--jobs for rdp-doctor-cli's fleet mode (default: its own)")
     ap.add_argument("--scenarios", default=",".join(SCENARIO_IDS),
                     help="comma-separated, from: " + ", ".join(SCENARIO_IDS))
