@@ -384,6 +384,7 @@ print_summary (RdFleet  *rd_fleet,
 {
   g_autoptr(GPtrArray) tallies = rd_fleet_get_tallies (rd_fleet);
   RdFleetCounts counts;
+  g_autofree char *heading = NULL;
   guint width = 1;
   guint clean;
 
@@ -392,17 +393,18 @@ print_summary (RdFleet  *rd_fleet,
   for (guint n = MAX (MAX (counts.finished, counts.rejected), 1); n >= 10; n /= 10)
     width++;
 
-  fputc ('\n', out);
-  if (cancelled)
-    fprintf (out, g_dngettext (GETTEXT_PACKAGE,
-                               "Summary of %u host checked before the run was cancelled:",
-                               "Summary of %u hosts checked before the run was cancelled:",
-                               counts.finished),
-             counts.finished);
-  else
-    fprintf (out, g_dngettext (GETTEXT_PACKAGE, "Summary of %u host:", "Summary of %u hosts:", counts.finished),
-             counts.finished);
-  fputc ('\n', out);
+  /* built first: with the sanitizers gcc cannot see that gettext never
+   * returns NULL, and refuses a format it cannot check in fprintf */
+  heading = cancelled
+              ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Summary of %u host checked before the run was cancelled:",
+                                              "Summary of %u hosts checked before the run was cancelled:",
+                                              counts.finished),
+                                 counts.finished)
+              : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Summary of %u host:", "Summary of %u hosts:",
+                                              counts.finished),
+                                 counts.finished);
+  fprintf (out, "\n%s\n", heading);
 
   for (guint i = 0; i < tallies->len; i++)
     {
