@@ -497,7 +497,7 @@ rd_catalog_command_render (const RdCatalogCommand *command,
   host = rd_shell_quote (command->shell, rd_target_get_host (target));
   port = g_strdup_printf ("%u", rd_target_get_port (target));
   /* together they are one address, with an IPv6 host in brackets */
-  if (strstr (command->text, "{host}:{port}") != NULL)
+  if (command->text != NULL && strstr (command->text, "{host}:{port}") != NULL)
     {
       g_autofree char *address = rd_target_to_string (target);
       g_autofree char *quoted = rd_shell_quote (command->shell, address);
