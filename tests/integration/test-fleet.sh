@@ -194,10 +194,16 @@ ok $([ $rc = 1 ] && [ "$(wc -l <"$WORK/nofile.out")" = 40 ] && grep -q "checking
 for n in 200 2000; do
   for i in $(seq 0 $((n - 1))); do echo "127.0.$((i / 250)).$((i % 250 + 1)):1"; done >"$WORK/closed-$n.txt"
 done
-rss_small=$(peak_rss_kb --targets "$WORK/closed-200.txt" --json --timeout 2)
-rss_large=$(peak_rss_kb --targets "$WORK/closed-2000.txt" --json --timeout 2)
-echo "# peak RSS: $rss_small KiB for 200 targets, $rss_large KiB for 2000"
-ok $([ -n "$rss_small" ] && [ "$rss_large" -le $((rss_small * 3 / 2 + 4096)) ]; echo $?) "peak RSS for 2000 targets is at most 1.5 x + 4 MiB that of 200"
+# AddressSanitizer keeps freed memory in quarantine (256 MiB), so under it the
+# resident size grows with every allocation; the normal build measures this.
+if ldd "$RD_CLI" | grep -q libasan; then
+  skip "peak RSS for 2000 targets is at most 1.5 x + 4 MiB that of 200" "AddressSanitizer's quarantine holds freed memory"
+else
+  rss_small=$(peak_rss_kb --targets "$WORK/closed-200.txt" --json --timeout 2)
+  rss_large=$(peak_rss_kb --targets "$WORK/closed-2000.txt" --json --timeout 2)
+  echo "# peak RSS: $rss_small KiB for 200 targets, $rss_large KiB for 2000"
+  ok $([ -n "$rss_small" ] && [ "$rss_large" -le $((rss_small * 3 / 2 + 4096)) ]; echo $?) "peak RSS for 2000 targets is at most 1.5 x + 4 MiB that of 200"
+fi
 "$RD_CLI" --targets "$WORK/closed-2000.txt" --json --timeout 2 2>/dev/null | wc -l >"$WORK/count-2000"
 ok $([ "$(cat "$WORK/count-2000")" = 2000 ]; echo $?) "2000 targets: 2000 reports"
 
