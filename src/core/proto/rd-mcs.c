@@ -924,8 +924,10 @@ read_server_security (RdProtoReader         *sec,
       !rd_proto_reader_read_u32_le (sec, "encryptionLevel", &response->encryption_level, error))
     return FALSE;
 
-  /* 2.2.1.4.3: without encryption, no random and no certificate */
-  if (rd_proto_reader_remaining (sec) == 0)
+  /* 2.2.1.4.3: without encryption the random and the certificate "MUST NOT
+   * be present"; bytes a server sends there anyway mean nothing */
+  if ((response->encryption_method == 0 && response->encryption_level == 0) ||
+      rd_proto_reader_remaining (sec) == 0)
     return TRUE;
 
   if (!rd_proto_reader_read_u32_le (sec, "serverRandomLen", &response->server_random_length, error) ||
