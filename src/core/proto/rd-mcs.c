@@ -15,13 +15,14 @@
 
 #include "rd-mcs.h"
 #include "rd-proto-reader.h"
+#include "rd-x224.h"
 
 /* TPKT (RFC 1006) and the X.224 Class 0 Data TPDU (X.224 13.7): LI = 2,
  * code 0xF0, EOT 0x80 */
 #define TPKT_VERSION        3
-#define TPKT_HEADER_LENGTH  4
+
 #define X224_DATA_LENGTH    3
-#define DATA_HEADER_END     (TPKT_HEADER_LENGTH + X224_DATA_LENGTH)
+#define DATA_HEADER_END     (RD_TPKT_HEADER_LENGTH + X224_DATA_LENGTH)
 
 /* T.125 7, part 2: [APPLICATION 101] Connect-Initial, [APPLICATION 102]
  * Connect-Response, in BER's two-byte high tag form */
@@ -412,39 +413,8 @@ read_tpkt_data (const guint8   *data,
 {
   guint16 pdu_length;
 
-  if (length >= 1 && data[0] != TPKT_VERSION)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
-                   "%s: TPKT version is %u, not %u", what, data[0], TPKT_VERSION);
-      return FALSE;
-    }
-  if (length < TPKT_HEADER_LENGTH)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_TRUNCATED,
-                   "%s: %" G_GSIZE_FORMAT " bytes are not a TPKT header", what, length);
-      return FALSE;
-    }
-  pdu_length = rd_proto_load_u16_be (data + 2);
-  if (pdu_length < DATA_HEADER_END)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
-                   "%s: TPKT length %u is shorter than a TPKT and X.224 Data header", what, pdu_length);
-      return FALSE;
-    }
-  if (pdu_length > length)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_TRUNCATED,
-                   "%s: TPKT length is %u but only %" G_GSIZE_FORMAT " bytes are there",
-                   what, pdu_length, length);
-      return FALSE;
-    }
-  if (pdu_length < length)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
-                   "%s: TPKT length is %u but %" G_GSIZE_FORMAT " bytes were given",
-                   what, pdu_length, length);
-      return FALSE;
-    }
+  if (!rd_tpkt_check_frame (data, length, DATA_HEADER_END, what, &pdu_length, error))
+    return FALSE;
   if (data[4] != 0x02 || data[5] != 0xf0 || data[6] != 0x80)
     {
       g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,

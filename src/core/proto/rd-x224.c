@@ -112,6 +112,61 @@ rd_tpkt_get_pdu_length (const guint8  *data,
   return pdu_length;
 }
 
+/**
+ * rd_tpkt_check_frame:
+ * @min_length: the shortest PDU the caller can read: TPKT and X.224 headers
+ * @pdu_length: (out): the TPKT length, which is @length
+ *
+ * Checks that @data is exactly one TPKT frame. A prefix of a valid frame is
+ * TRUNCATED; a wrong version or a length that does not match is INVALID
+ * (MS-RDPBCGR 3.3.5.3.1: a length that does not match the data is dropped).
+ */
+gboolean
+rd_tpkt_check_frame (const guint8  *data,
+                     gsize          length,
+                     gsize          min_length,
+                     const char    *what,
+                     guint16       *pdu_length,
+                     GError       **error)
+{
+  if (length >= 1 && data[0] != TPKT_VERSION)
+    {
+      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
+                   "%s: TPKT version is %u, not %u", what, data[0], TPKT_VERSION);
+      return FALSE;
+    }
+  if (length < RD_TPKT_HEADER_LENGTH)
+    {
+      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_TRUNCATED,
+                   "%s: %" G_GSIZE_FORMAT " bytes are not a TPKT header", what, length);
+      return FALSE;
+    }
+
+  *pdu_length = rd_proto_load_u16_be (data + 2);
+  if (*pdu_length < min_length)
+    {
+      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
+                   "%s: TPKT length %u is shorter than the %" G_GSIZE_FORMAT " bytes of a TPKT and X.224 header",
+                   what, *pdu_length, min_length);
+      return FALSE;
+    }
+  if (*pdu_length > length)
+    {
+      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_TRUNCATED,
+                   "%s: TPKT length is %u but only %" G_GSIZE_FORMAT " bytes are there",
+                   what, *pdu_length, length);
+      return FALSE;
+    }
+  if (*pdu_length < length)
+    {
+      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
+                   "%s: TPKT length is %u but %" G_GSIZE_FORMAT " bytes were given",
+                   what, *pdu_length, length);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Checks the TPKT header and the X.224 fixed part shared by the CR and the CC,
  * and leaves @reader on the variable part, up to the TPKT length. A prefix of a
  * valid PDU is always TRUNCATED; a complete PDU with a wrong byte is INVALID. */
@@ -126,42 +181,8 @@ read_tpkt_x224 (const guint8   *data,
   guint16 pdu_length;
   guint8 li, code, klass;
 
-  if (length >= 1 && data[0] != TPKT_VERSION)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
-                   "%s: TPKT version is %u, not %u", what, data[0], TPKT_VERSION);
-      return FALSE;
-    }
-  if (length < RD_TPKT_HEADER_LENGTH)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_TRUNCATED,
-                   "%s: %" G_GSIZE_FORMAT " bytes are not a TPKT header", what, length);
-      return FALSE;
-    }
-
-  pdu_length = rd_proto_load_u16_be (data + 2);
-  if (pdu_length < X224_HEADER_END)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
-                   "%s: TPKT length %u is shorter than the %u bytes of a TPKT and X.224 header",
-                   what, pdu_length, X224_HEADER_END);
-      return FALSE;
-    }
-  if (pdu_length > length)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_TRUNCATED,
-                   "%s: TPKT length is %u but only %" G_GSIZE_FORMAT " bytes are there",
-                   what, pdu_length, length);
-      return FALSE;
-    }
-  /* MS-RDPBCGR 3.3.5.3.1: a length that does not match the data is dropped. */
-  if (pdu_length < length)
-    {
-      g_set_error (error, RD_PROTO_ERROR, RD_PROTO_ERROR_INVALID,
-                   "%s: TPKT length is %u but %" G_GSIZE_FORMAT " bytes were given",
-                   what, pdu_length, length);
-      return FALSE;
-    }
+  if (!rd_tpkt_check_frame (data, length, X224_HEADER_END, what, &pdu_length, error))
+    return FALSE;
 
   li = data[4];
   code = data[5];

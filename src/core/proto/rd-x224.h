@@ -84,6 +84,13 @@ gssize   rd_tpkt_get_pdu_length            (const guint8   *data,
                                             gsize           max_length,
                                             GError        **error);
 
+gboolean rd_tpkt_check_frame               (const guint8   *data,
+                                            gsize           length,
+                                            gsize           min_length,
+                                            const char     *what,
+                                            guint16        *pdu_length,
+                                            GError        **error);
+
 /* The decoders take exactly one PDU (bytes after the TPKT length are an
  * error), and leave their output zeroed when they fail, so the _clear()
  * functions are safe either way. A proper prefix of a valid PDU always fails
